@@ -1,0 +1,98 @@
+#include "amlyze/batch_api.hpp"
+
+namespace etl::amlyze {
+namespace {
+
+using nlohmann::json;
+
+std::string string_field(const json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string excerpt(const std::string& body) {
+  std::string out = body.substr(0, 200);
+  for (auto& ch : out) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  return out;
+}
+
+void read_results(const json& results, BatchReply& reply) {
+  for (const json& r : results) {
+    if (!r.is_object()) continue;
+    ItemAnswer a;
+    a.accepted = string_field(r, "resultType") == "REQUEST_ACCEPTED";
+    a.error_code = string_field(r, "errorCode");
+    a.error_description = string_field(r, "errorDescription");
+    if (!a.accepted && a.error_code.empty()) a.error_code = string_field(r, "resultType");
+    reply.items[string_field(r, "communicationNumber")] = std::move(a);
+  }
+}
+
+}  // namespace
+
+std::string build_batch_body(const std::vector<OutgoingItem>& items) {
+  std::string body = "{\"customers\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    json item = *items[i].payload;
+    item["communicationNumber"] = items[i].communication_number;
+    item["action"] = items[i].action;
+    if (i > 0) body += ',';
+    body += item.dump();
+  }
+  body += "]}";
+  return body;
+}
+
+BatchReply interpret(const HttpResponse& response) {
+  BatchReply reply;
+  if (!response.transport_error.empty()) {
+    reply.status = BatchStatus::kRetryable;
+    reply.error = (response.timed_out ? "timeout: " : "connection error: ") +
+                  response.transport_error;
+    return reply;
+  }
+  const long status = response.status;
+  reply.http_status = status;
+  if (status == 401 || status == 403) {
+    reply.status = BatchStatus::kAuthFailed;
+    reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
+    return reply;
+  }
+  if (status == 429 || status >= 500) {
+    reply.status = BatchStatus::kRetryable;
+    reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
+    return reply;
+  }
+  if (status == 400) {
+    reply.status = BatchStatus::kBadRequest;
+    reply.error = "HTTP 400: " + excerpt(response.body);
+    return reply;
+  }
+  if (status != 200) {
+    reply.status = BatchStatus::kFatal;
+    reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
+    return reply;
+  }
+  const json body = json::parse(response.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    reply.status = BatchStatus::kRetryable;
+    reply.error = "HTTP 200 with a body that is not JSON: " + excerpt(response.body);
+    return reply;
+  }
+  const auto results = body.find("results");
+  if (results == body.end() || !results->is_array() || results->empty()) {
+    // A whole-request failure comes back as {"errorCode":"500","errorDescription":...}.
+    reply.status = BatchStatus::kRetryable;
+    reply.error = "whole batch failed: errorCode " + string_field(body, "errorCode") + " " +
+                  string_field(body, "errorDescription");
+    return reply;
+  }
+  reply.status = BatchStatus::kAnswered;
+  read_results(*results, reply);
+  return reply;
+}
+
+}  // namespace etl::amlyze

@@ -1,0 +1,54 @@
+// The AMLYZE batch-customers protocol: the request body and what an answer means. Results are
+// matched to items by communicationNumber, never by position (the API does not promise order).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "amlyze/http_client.hpp"
+
+namespace etl::amlyze {
+
+constexpr const char* kBatchPath = "/amlyze-ws-rest/batch-customers";
+constexpr const char* kValidatePath = "/amlyze-ws-rest/validate-batch-customers";
+
+struct OutgoingItem {
+  std::string ext_id;
+  std::string communication_number;
+  std::string action;  // CREATE | UPDATE
+  std::string hash;
+  const nlohmann::json* payload = nullptr;  // canonical payload, without the two fields above
+};
+
+// {"customers":[...]} with communicationNumber and action added to each payload.
+std::string build_batch_body(const std::vector<OutgoingItem>& items);
+
+// What the answer as a whole means for the run.
+enum class BatchStatus {
+  kAnswered,     // 200 with results: per-item outcomes below
+  kAuthFailed,   // 401/403: stop the run
+  kRetryable,    // 429, 5xx, timeout, connection error, whole-batch errorCode
+  kBadRequest,   // 400 for the whole batch
+  kFatal,        // any other status (404: wrong base_url): stop the run
+};
+
+struct ItemAnswer {
+  bool accepted = false;
+  std::string error_code;
+  std::string error_description;
+};
+
+struct BatchReply {
+  BatchStatus status = BatchStatus::kRetryable;
+  std::optional<long> http_status;
+  std::string error;  // one line for the ledger and the log; no secrets (bodies are AMLYZE's)
+  std::unordered_map<std::string, ItemAnswer> items;  // by communicationNumber
+};
+
+BatchReply interpret(const HttpResponse& response);
+
+}  // namespace etl::amlyze

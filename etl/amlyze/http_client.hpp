@@ -1,0 +1,42 @@
+// HTTP POST of JSON over libcurl, one easy handle reused so the connection is kept alive.
+// TLS peers are always verified. The bearer token goes into one header and nowhere else.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <optional>
+#include <string>
+
+namespace etl::amlyze {
+
+struct HttpResponse {
+  long status = 0;              // 0: no HTTP answer (see transport_error)
+  std::string body;
+  std::string transport_error;  // curl's error text; empty when an answer came back
+  bool timed_out = false;
+  std::optional<long> retry_after_seconds;
+  long long latency_ms = 0;
+};
+
+struct HttpOptions {
+  long timeout_seconds = 30;
+  std::string ca_file;  // empty: the system's CA bundle
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpOptions options);
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  ~HttpClient();
+
+  // Never throws for HTTP or network trouble: it is in the response.
+  HttpResponse post_json(const std::string& url, const std::string& body,
+                         const std::string& bearer_token);
+
+ private:
+  CURL* curl_ = nullptr;
+  HttpOptions options_;
+};
+
+}  // namespace etl::amlyze

@@ -1,0 +1,61 @@
+#include "cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "util/errors.hpp"
+#include "util/exit_codes.hpp"
+#include "util/log.hpp"
+
+namespace etl::cli {
+namespace {
+
+LogLevel parse_level(const std::string& name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "warn") return LogLevel::kWarn;
+  if (name == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"amlyze-etl: keeps AMLYZE's customers in step with the core-banking database"};
+  app.set_version_flag("--version", std::string("amlyze-etl ") + AMLYZE_ETL_VERSION);
+  app.require_subcommand(1);
+  std::string level = "info";
+  app.add_option("--log-level", level, "debug, info, warn or error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+
+  std::string config;
+  sync::RunOptions run_options;
+  std::string dry_run;
+  CLI::App* run = app.add_subcommand("run", "Send changed customers to AMLYZE and record them");
+  run->add_option("--config", config, "config file (JSON, comments allowed)")->required();
+  run->add_flag("--full", run_options.full, "read every customer, not only the changed ones");
+  run->add_option("--dry-run", dry_run,
+                  "send nothing: write the batches and a plan into this folder");
+
+  CLI::App* status = app.add_subcommand("status", "Recent runs and outcome counts from the ledger");
+  status->add_option("--config", config, "config file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, version or the usage error
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  set_log_level(parse_level(level));
+  try {
+    if (!dry_run.empty()) run_options.dry_run_dir = dry_run;
+    if (run->parsed()) return command_run(config, run_options, std::cout);
+    return command_status(config, std::cout);
+  } catch (const std::exception& e) {
+    log_error(e.what());
+    return exit_code_for(e);
+  }
+}
+
+}  // namespace etl::cli

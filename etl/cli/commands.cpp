@@ -1,0 +1,57 @@
+#include "cli/commands.hpp"
+
+#include <iomanip>
+#include <ostream>
+
+#include "config/config.hpp"
+#include "ledger/ledger.hpp"
+#include "ledger/report.hpp"
+#include "util/exit_codes.hpp"
+
+namespace etl::cli {
+
+int command_run(const std::filesystem::path& config_file, const sync::RunOptions& options,
+                std::ostream& out) {
+  const Config config = load_config(config_file);
+  const sync::RunResult result = sync::run_sync(config, options);
+  print_summary(result, out);
+  return result.exit_code;
+}
+
+void print_summary(const sync::RunResult& r, std::ostream& out) {
+  const auto& c = r.counts;
+  const double rate = r.elapsed_seconds > 0 ? static_cast<double>(c.extracted) / r.elapsed_seconds
+                                            : 0.0;
+  out << "run " << r.run_id << " (" << r.mode << ") "
+      << (r.exit_code == kExitOk ? "succeeded" : "finished with customers not accepted")
+      << " (exit " << r.exit_code << ")\n"
+      << "  window     from " << r.window_start << " (snapshot " << r.snapshot << ")\n"
+      << "  extracted  " << c.extracted << "\n"
+      << "  sent       created " << c.created << ", updated " << c.updated << " in " << c.batches
+      << " batches\n"
+      << "  skipped    unchanged " << c.unchanged << ", held (rejected before, same data) "
+      << c.held << "\n"
+      << "  problems   rejected " << c.rejected << ", invalid " << c.invalid << ", failed "
+      << c.failed << ", duplicate " << c.duplicate << "\n"
+      << "  time       " << std::fixed << std::setprecision(1) << r.elapsed_seconds << " s ("
+      << std::setprecision(0) << rate << " customers/s)\n";
+  if (r.watermark_after) out << "  watermark  " << *r.watermark_after << "\n";
+  if (c.not_accepted() > 0) {
+    out << "  see why:   sqlite3 -header -column LEDGER < sql/audit/not_accepted_last_run.sql\n";
+  }
+}
+
+int command_status(const std::filesystem::path& config_file, std::ostream& out) {
+  const Config config = load_config(config_file);
+  ledger::Ledger ledger(config.ledger.path);
+  const auto watermark = ledger.watermark();
+  out << "ledger     " << config.ledger.path.string() << "\n"
+      << "watermark  " << (watermark ? *watermark : "(none: the next run reads everything)")
+      << "\n\nrecent runs\n"
+      << ledger::format_table(ledger::run_audit_query(ledger.db(), "recent_runs.sql"))
+      << "\ncustomers by latest outcome\n"
+      << ledger::format_table(ledger::run_audit_query(ledger.db(), "customers_by_outcome.sql"));
+  return kExitOk;
+}
+
+}  // namespace etl::cli

@@ -1,0 +1,48 @@
+// The job's configuration: one JSON file (comments allowed). Relative paths resolve against the
+// config file's folder. Secrets are never read from here: the token comes from the environment
+// variable named by amlyze.token_env, database passwords from libpq's own PGPASSWORD/PGPASSFILE.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace etl {
+
+struct SourceConfig {
+  std::string conninfo;                // libpq conninfo or URI; empty: the PG* environment
+  std::filesystem::path extract_sql;   // the integrator's extract query
+  int lookback_seconds = 300;          // over-read below the watermark, on purpose
+  int fetch_size = 2000;               // rows per cursor FETCH
+};
+
+struct AmlyzeConfig {
+  std::string base_url = "http://127.0.0.1:8089";
+  std::string token_env = "AMLYZE_TOKEN";
+  std::string requester = "CORE_BANKING";
+  std::optional<std::string> business_unit;
+  int batch_size = 500;
+  int timeout_seconds = 30;
+  int max_in_flight = 4;
+  std::string ca_file;  // extra CA bundle for TLS; empty: the system's
+};
+
+struct LedgerConfig {
+  std::filesystem::path path;
+};
+
+struct Config {
+  std::filesystem::path file;  // where it was loaded from, for messages
+  SourceConfig source;
+  AmlyzeConfig amlyze;
+  LedgerConfig ledger;
+};
+
+// Loads and checks a config file. Throws ConfigError naming the file, the line and column (or the
+// key) and what to do.
+Config load_config(const std::filesystem::path& file);
+
+// Parses config text; `file` is used for relative paths and messages.
+Config parse_config(const std::string& text, const std::filesystem::path& file);
+
+}  // namespace etl

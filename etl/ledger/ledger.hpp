@@ -1,0 +1,107 @@
+// The SQLite ledger: runs, batches, one submission row per customer per attempt, the current
+// state of each customer, and the watermark. Every intent (communicationNumber, action, hash) is
+// committed before its request goes out; every answer is committed before the next batch.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/sqlite.hpp"
+
+namespace etl::ledger {
+
+// What happened to one customer in one run (submissions.outcome, customers.last_outcome).
+enum class Outcome { kInFlight, kAccepted, kRejected, kFailed, kInvalid, kDuplicate };
+const char* outcome_name(Outcome outcome);
+
+struct CustomerState {
+  std::optional<std::string> accepted_hash;
+  std::optional<std::string> last_hash;
+  std::string last_outcome;
+  long long last_seen_run = 0;
+};
+
+struct RunCounts {
+  long long extracted = 0, created = 0, updated = 0, unchanged = 0, held = 0, rejected = 0,
+            invalid = 0, failed = 0, duplicate = 0, batches = 0;
+  long long not_accepted() const { return held + rejected + invalid + failed + duplicate; }
+};
+
+// A customer about to be sent: written as in_flight before the request.
+struct Intent {
+  std::string ext_id;
+  std::string communication_number;
+  std::string action;  // CREATE | UPDATE
+  std::string hash;
+};
+
+// The answer for one sent customer.
+struct ItemResult {
+  std::string communication_number;
+  std::string ext_id;
+  std::string hash;
+  Outcome outcome = Outcome::kFailed;
+  std::string error_code;
+  std::string error_description;
+};
+
+struct BatchAnswer {
+  std::optional<long> http_status;  // nullopt: no answer
+  std::string error;
+  long long latency_ms = 0;
+};
+
+class Ledger {
+ public:
+  // Creates the folder and file if needed and applies migrations. Throws LedgerError.
+  explicit Ledger(const std::filesystem::path& path);
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  long long begin_run(const std::string& command, const std::string& mode);
+  void set_window(long long run, const std::string& window_start, const std::string& snapshot);
+  void finish_run(long long run, const std::string& outcome, int exit_code,
+                  const RunCounts& counts, const std::optional<std::string>& watermark_after,
+                  const std::string& error);
+
+  std::optional<std::string> watermark();
+  void set_watermark(const std::string& value, long long run);
+
+  std::optional<CustomerState> customer(const std::string& ext_id);
+  // Records that `ext_id` was extracted in `run` with this version (hash, change time).
+  void touch(long long run, const std::string& ext_id, const std::string& entity_type,
+             const std::string& hash, const std::string& changed_at);
+  // A customer held back before sending (invalid, duplicate): one submission row, no batch.
+  void record_unsent(long long run, const std::string& ext_id, const std::string& hash,
+                     Outcome outcome, const std::string& code, const std::string& description);
+
+  // Opens / commits the transaction that groups per-row writes. A batch in between commits the
+  // group before its intents and opens a new one after its results.
+  void begin_work();
+  void commit_work();
+
+  // Commits the batch row and its in_flight submissions in one transaction; returns batch_id.
+  long long record_intents(long long run, const std::string& endpoint, std::size_t bytes,
+                           const std::vector<Intent>& intents);
+  // Commits the HTTP answer and every item's outcome in one transaction.
+  void record_results(long long batch_id, const BatchAnswer& answer,
+                      const std::vector<ItemResult>& results);
+
+  Database& db() { return db_; }
+
+ private:
+  struct Statements;
+  void suspend_work();
+  void resume_work();
+
+  Database db_;
+  std::unique_ptr<Statements> stmts_;
+  std::unique_ptr<Transaction> work_;
+  bool work_wanted_ = false;  // per-row writes are grouped; batches interrupt the group
+};
+
+}  // namespace etl::ledger

@@ -1,0 +1,133 @@
+#include "ledger/sqlite.hpp"
+
+#include "util/errors.hpp"
+
+namespace etl::ledger {
+
+Database::Database(const std::string& path) : path_(path) {
+  const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw LedgerError(path + ": cannot open the ledger: " + why);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 1);
+  // FULL: a committed intent survives power loss too, not only a killed process.
+  exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+void Database::exec(const std::string& sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    const std::string why = error != nullptr ? error : "unknown error";
+    sqlite3_free(error);
+    throw LedgerError(path_ + ": " + why + " (in: " + sql.substr(0, 60) + ")");
+  }
+}
+
+void Database::fail(const std::string& what) const {
+  throw LedgerError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+}
+
+Statement::Statement(Database& db, const std::string& sql) : db_(db), sql_(sql) {
+  if (sqlite3_prepare_v3(db.handle(), sql.c_str(), static_cast<int>(sql.size()),
+                         SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+    db.fail("cannot prepare \"" + sql.substr(0, 60) + "\"");
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::string_view value) {
+  if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK) {
+    db_.fail("cannot bind parameter " + std::to_string(index));
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, long long value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) {
+    db_.fail("cannot bind parameter " + std::to_string(index));
+  }
+  return *this;
+}
+
+Statement& Statement::bind_optional(int index, const std::optional<std::string>& value) {
+  return value ? bind(index, std::string_view(*value)) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) {
+    db_.fail("cannot bind parameter " + std::to_string(index));
+  }
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  const std::string why = sqlite3_errmsg(db_.handle());
+  sqlite3_reset(stmt_);
+  throw LedgerError(db_.path() + ": " + why + " (in: " + sql_.substr(0, 60) + ")");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::string Statement::text(int column) const {
+  const auto* p = sqlite3_column_text(stmt_, column);
+  return p == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(p),
+                                    static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return text(column);
+}
+
+long long Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::vector<std::string> Statement::column_names() const {
+  std::vector<std::string> out;
+  for (int c = 0; c < sqlite3_column_count(stmt_); ++c) out.emplace_back(sqlite3_column_name(stmt_, c));
+  return out;
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  try {
+    db_.exec("ROLLBACK");
+  } catch (const std::exception&) {
+    // already rolled back by SQLite after an I/O error
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  open_ = false;
+}
+
+}  // namespace etl::ledger

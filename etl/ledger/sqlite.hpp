@@ -1,0 +1,82 @@
+// A small RAII wrapper over the SQLite C API: prepare once, bind/step/reset in loops, every return
+// code checked and turned into a LedgerError that names the ledger file and the statement.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace etl::ledger {
+
+class Database {
+ public:
+  // Opens (creating if needed) the file; WAL, FULL sync, foreign keys, busy timeout.
+  explicit Database(const std::string& path);
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more statements without results.
+  void exec(const std::string& sql);
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+  long long last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  [[noreturn]] void fail(const std::string& what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(Database& db, const std::string& sql);
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binders are 1-based like SQLite; they return *this for chaining.
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, long long value);
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  // NULL for nullopt.
+  Statement& bind_optional(int index, const std::optional<std::string>& value);
+  Statement& bind_null(int index);
+
+  // Steps once; true when a row is available.
+  bool step();
+  // Steps until done (for statements without results), then resets.
+  void run();
+  void reset();
+
+  bool is_null(int column) const;
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  long long integer(int column) const;
+  std::vector<std::string> column_names() const;
+
+ private:
+  Database& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed without commit().
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool open_ = true;
+};
+
+}  // namespace etl::ledger

@@ -1,0 +1,57 @@
+// The AMLYZE customer object as data: every field of amlyze-api.md §2 with its JSON type, the
+// entity type it belongs to, whether it is required, its fixed enum values, documented maximum
+// length and AMLYZE's error code. One table drives the SQL column check, the row conversion, the
+// local validation and the integrator's "did you mean" suggestions, so they cannot drift apart.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace etl::model {
+
+enum class FieldType { kString, kBoolean, kDate, kInteger, kDecimal, kObject, kList };
+
+// Which entity type may carry a field (relative to the enclosing object's entityType).
+enum class Scope { kAny, kIndividual, kOrganization };
+
+// Who provides a field: the integrator's SQL, or the job itself (never a column).
+enum class Origin { kSource, kJob, kNotInBatch };
+
+struct ObjectSpec;
+
+struct FieldSpec {
+  std::string name;
+  FieldType type = FieldType::kString;
+  Scope scope = Scope::kAny;
+  Origin origin = Origin::kSource;
+  bool required = false;              // required when the scope applies
+  std::vector<std::string> values;    // fixed enum; empty: free text or classifier
+  std::string classifier;             // installation code list, e.g. "country"
+  std::size_t max_length = 0;         // 0: not documented
+  const ObjectSpec* element = nullptr;  // for kObject and kList
+  std::string code;                   // AMLYZE's error code for a missing or bad value
+
+  FieldSpec& req(std::string error_code = "") {
+    required = true;
+    if (!error_code.empty()) code = std::move(error_code);
+    return *this;
+  }
+};
+
+struct ObjectSpec {
+  std::string name;  // "customer", "listAddress[]", ...
+  std::vector<FieldSpec> fields;
+
+  // The field with exactly this name, or nullptr.
+  const FieldSpec* find(std::string_view field) const;
+  // Every field name, for suggestions.
+  std::vector<std::string> names() const;
+};
+
+// The batch customer item (INDIVIDUAL and ORGANIZATION fields together, scoped).
+const ObjectSpec& customer_spec();
+
+const char* type_name(FieldType type);
+
+}  // namespace etl::model

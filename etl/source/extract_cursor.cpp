@@ -1,0 +1,136 @@
+#include "source/extract_cursor.hpp"
+
+#include "util/errors.hpp"
+
+namespace etl::source {
+namespace {
+
+constexpr const char* kCursor = "amlyze_extract";
+
+model::ColumnKind kind_of(pqxx::oid type) {
+  switch (type) {
+    case 16: return model::ColumnKind::kBoolean;
+    case 20: case 21: case 23: return model::ColumnKind::kInteger;
+    case 700: case 701: case 1700: return model::ColumnKind::kDecimal;
+    case 1082: return model::ColumnKind::kDate;
+    case 1184: return model::ColumnKind::kTimestamp;
+    case 114: case 3802: return model::ColumnKind::kJson;
+    case 18: case 19: case 25: case 705: case 1042: case 1043: return model::ColumnKind::kText;
+    default: return model::ColumnKind::kOther;
+  }
+}
+
+// Drops trailing blanks and semicolons: integrators end statements with ';', DECLARE cannot.
+std::string trim_statement(std::string sql) {
+  while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
+    sql.pop_back();
+  }
+  return sql;
+}
+
+// libpq's message ends with "LINE n: ..." and a caret; keep it whole, prefixed by the file.
+std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e) {
+  std::string what = e.what();
+  while (!what.empty() && what.back() == '\n') what.pop_back();
+  return sql_file + ": PostgreSQL refused the extract query (SQLSTATE " + e.sqlstate() + "): " +
+         what + "\nFix the query; nothing was sent.";
+}
+
+}  // namespace
+
+ExtractCursor::ExtractCursor(const std::string& conninfo) {
+  try {
+    connection_ = std::make_unique<pqxx::connection>(conninfo);
+  } catch (const pqxx::broken_connection& e) {
+    std::string what = e.what();
+    while (!what.empty() && what.back() == '\n') what.pop_back();
+    throw SourceError("cannot connect to PostgreSQL: " + what);
+  }
+}
+
+ExtractCursor::~ExtractCursor() = default;
+
+void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
+                         const std::optional<std::string>& watermark, int lookback_seconds) {
+  sql_file_ = sql_file;
+  try {
+    transaction_ = std::make_unique<pqxx::work>(*connection_, "extract");
+    transaction_->exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    transaction_->exec0("SET LOCAL TIME ZONE 'UTC'");
+    transaction_->exec0("SET LOCAL DateStyle = 'ISO, YMD'");
+    // The first query takes the snapshot; now() is the transaction's start, just before it.
+    snapshot_time_ = transaction_->exec1("SELECT now()::text")[0].c_str();
+    window_start_ = "-infinity";
+    if (watermark) {
+      window_start_ = transaction_
+                          ->exec_params1("SELECT ($1::timestamptz - $2 * interval '1 second')::text",
+                                         *watermark, lookback_seconds)[0]
+                          .c_str();
+    }
+  } catch (const pqxx::broken_connection& e) {
+    throw SourceError(std::string("PostgreSQL connection lost: ") + e.what());
+  }
+  try {
+    // Same line as the query's first line, so PostgreSQL's LINE n matches the file.
+    transaction_->exec_params(std::string("DECLARE ") + kCursor + " NO SCROLL CURSOR FOR " +
+                                  trim_statement(sql),
+                              window_start_);
+  } catch (const pqxx::broken_connection& e) {
+    throw SourceError(std::string("PostgreSQL connection lost: ") + e.what());
+  } catch (const pqxx::sql_error& e) {
+    throw ConfigError(sql_message(sql_file, e));
+  }
+}
+
+bool ExtractCursor::fetch(int count) {
+  try {
+    result_ = transaction_->exec(std::string("FETCH FORWARD ") + std::to_string(count) + " FROM " +
+                                 kCursor);
+  } catch (const pqxx::broken_connection& e) {
+    throw SourceError(std::string("PostgreSQL connection lost during the extract: ") + e.what());
+  } catch (const pqxx::sql_error& e) {
+    // Errors at execution time (a cast that fails on some row, a division by zero) land here.
+    throw SourceError(sql_message(sql_file_, e));
+  }
+  if (columns_.empty()) describe_columns();
+  return !result_.empty();
+}
+
+void ExtractCursor::describe_columns() {
+  for (pqxx::row::size_type i = 0; i < result_.columns(); ++i) {
+    const pqxx::oid type = result_.column_type(i);
+    std::string type_name = "oid " + std::to_string(type);
+    try {
+      type_name = transaction_->exec_params1("SELECT format_type($1, NULL)", type)[0].c_str();
+    } catch (const pqxx::sql_error&) {
+      // keep the oid
+    }
+    columns_.push_back({result_.column_name(i), kind_of(type), type_name});
+  }
+}
+
+void ExtractCursor::row(std::size_t i, model::RowValues& out) const {
+  const pqxx::row r = result_[static_cast<pqxx::result::size_type>(i)];
+  out.resize(r.size());
+  for (pqxx::row::size_type c = 0; c < r.size(); ++c) {
+    const pqxx::field f = r[c];
+    if (f.is_null()) {
+      out[c].reset();
+    } else {
+      out[c] = std::string_view(f.c_str(), f.size());
+    }
+  }
+}
+
+void ExtractCursor::close() {
+  if (transaction_) {
+    try {
+      transaction_->abort();
+    } catch (const std::exception&) {
+      // the connection may already be gone; nothing was written
+    }
+    transaction_.reset();
+  }
+}
+
+}  // namespace etl::source

@@ -1,0 +1,63 @@
+// Streams the integrator's extract query out of PostgreSQL through a server-side cursor inside
+// one REPEATABLE READ READ ONLY transaction, so memory is bounded by `fetch_size` rows and every
+// row comes from one snapshot whose time becomes the next watermark.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/column_plan.hpp"
+#include "model/transform.hpp"
+
+namespace etl::source {
+
+class ExtractCursor {
+ public:
+  // Connects (libpq conninfo; empty: the PG* environment). Throws SourceError.
+  explicit ExtractCursor(const std::string& conninfo);
+  ExtractCursor(const ExtractCursor&) = delete;
+  ExtractCursor& operator=(const ExtractCursor&) = delete;
+  ~ExtractCursor();
+
+  // Starts the snapshot and declares the cursor for `sql` with $1 = the window start:
+  // `watermark` minus `lookback_seconds`, or '-infinity' without a watermark (first run, --full).
+  // Throws ConfigError naming `sql_file` and the line for SQL the server refuses, SourceError for
+  // connection trouble.
+  void open(const std::string& sql, const std::string& sql_file,
+            const std::optional<std::string>& watermark, int lookback_seconds);
+
+  // $1 as passed to the query.
+  const std::string& window_start() const { return window_start_; }
+
+  // The snapshot time of the extract transaction (UTC, PostgreSQL text form).
+  const std::string& snapshot_time() const { return snapshot_time_; }
+
+  // Column names and kinds; valid after the first fetch().
+  const std::vector<model::SourceColumn>& columns() const { return columns_; }
+
+  // Fetches up to `count` rows into the internal buffer; false when the cursor is exhausted.
+  bool fetch(int count);
+  std::size_t rows() const { return result_.size(); }
+  // Row `i` of the last fetch as nullable text values (views into the buffer).
+  void row(std::size_t i, model::RowValues& out) const;
+
+  // Ends the read-only transaction (nothing to commit; releases the snapshot).
+  void close();
+
+ private:
+  void describe_columns();
+
+  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<pqxx::work> transaction_;
+  pqxx::result result_;
+  std::vector<model::SourceColumn> columns_;
+  std::string snapshot_time_;
+  std::string window_start_;
+  std::string sql_file_;
+};
+
+}  // namespace etl::source

@@ -1,0 +1,73 @@
+#include "sync/dry_run_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "amlyze/batch_api.hpp"
+#include "util/errors.hpp"
+
+namespace etl::sync {
+namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw ConfigError(path.string() + ": cannot write the dry-run output");
+}
+
+}  // namespace
+
+DryRunWriter::DryRunWriter(std::filesystem::path dir, std::size_t batch_size,
+                           ledger::RunCounts& counts)
+    : dir_(std::move(dir)), batch_size_(batch_size), counts_(counts) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) throw ConfigError(dir_.string() + ": cannot create the dry-run folder: " + ec.message());
+  held_back_.open(dir_ / "held-back.jsonl", std::ios::trunc);
+  if (!held_back_) throw ConfigError(dir_.string() + ": cannot write held-back.jsonl");
+}
+
+void DryRunWriter::add(model::Customer customer, const std::string& action) {
+  ++(action == "CREATE" ? creates_ : updates_);
+  batch_.emplace_back(std::move(customer), action);
+  if (batch_.size() >= batch_size_) flush();
+}
+
+void DryRunWriter::flush() {
+  if (batch_.empty()) return;
+  ++batch_number_;
+  std::vector<amlyze::OutgoingItem> items;
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    const auto& [customer, action] = batch_[i];
+    items.push_back({customer.ext_id, "dry-run-" + std::to_string(batch_number_) + "-" +
+                                          std::to_string(i + 1),
+                     action, customer.hash, &customer.payload});
+  }
+  char name[32];
+  std::snprintf(name, sizeof name, "batch-%04zu.json", batch_number_);
+  write_file(dir_ / name, amlyze::build_batch_body(items));
+  ++counts_.batches;
+  batch_.clear();
+}
+
+void DryRunWriter::held_back(const std::string& ext_id, const std::string& outcome,
+                             const std::string& code, const std::string& reason) {
+  held_back_ << nlohmann::json{{"customerExtId", ext_id}, {"outcome", outcome}, {"errorCode", code},
+                               {"reason", reason}}
+                    .dump()
+             << '\n';
+}
+
+void DryRunWriter::finish(const std::string& window_start, const std::string& snapshot) {
+  flush();
+  held_back_.flush();
+  const nlohmann::json plan = {{"windowStart", window_start},  {"snapshot", snapshot},
+                               {"extracted", counts_.extracted}, {"create", creates_},
+                               {"update", updates_},           {"unchanged", counts_.unchanged},
+                               {"held", counts_.held},         {"invalid", counts_.invalid},
+                               {"duplicate", counts_.duplicate}, {"batches", counts_.batches}};
+  write_file(dir_ / "plan.json", plan.dump(2) + "\n");
+}
+
+}  // namespace etl::sync

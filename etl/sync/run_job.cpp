@@ -1,0 +1,218 @@
+#include "sync/run_job.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <unordered_set>
+
+#include "amlyze/batch_api.hpp"
+#include "amlyze/http_client.hpp"
+#include "ledger/run_lock.hpp"
+#include "model/transform.hpp"
+#include "source/extract_cursor.hpp"
+#include "sync/batch_sender.hpp"
+#include "sync/dry_run_writer.hpp"
+#include "sync/planner.hpp"
+#include "util/errors.hpp"
+#include "util/exit_codes.hpp"
+#include "util/log.hpp"
+#include "util/text.hpp"
+
+namespace etl::sync {
+namespace {
+
+std::string read_token(const AmlyzeConfig& amlyze) {
+  const char* token = std::getenv(amlyze.token_env.c_str());
+  if (token == nullptr || *token == '\0') {
+    throw ConfigError("environment variable " + amlyze.token_env +
+                      " (amlyze.token_env) is not set: export the AMLYZE bearer token there, or "
+                      "pass it as a systemd credential (see README); nothing was sent");
+  }
+  return token;
+}
+
+std::string read_sql(const SourceConfig& source) {
+  try {
+    return read_file(source.extract_sql.string());
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string(e.what()) + " (source.extract_sql)");
+  }
+}
+
+// Per-run state of the extract loop, kept together so each step stays small.
+class RunLoop {
+ public:
+  RunLoop(const Config& config, const RunOptions& options, ledger::Ledger& ledger,
+          RunResult& result)
+      : config_(config), options_(options), ledger_(ledger), result_(result),
+        counts_(result.counts) {}
+
+  void run(const std::string& sql, const std::string& token) {
+    source::ExtractCursor cursor(config_.source.conninfo);
+    const auto watermark = options_.full ? std::nullopt : ledger_.watermark();
+    cursor.open(sql, config_.source.extract_sql.string(), watermark,
+                config_.source.lookback_seconds);
+    result_.window_start = cursor.window_start();
+    result_.snapshot = cursor.snapshot_time();
+    if (!dry()) ledger_.set_window(result_.run_id, result_.window_start, result_.snapshot);
+    log_info("run " + std::to_string(result_.run_id) + " (" + result_.mode +
+             "): reading customers changed since " + result_.window_start);
+    make_sink(token);
+    read_all(cursor);
+    cursor.close();
+    sink_->flush();
+    if (dry()) {
+      dry_writer_->finish(result_.window_start, result_.snapshot);
+    } else {
+      advance_watermark();
+    }
+  }
+
+ private:
+  bool dry() const { return options_.dry_run_dir.has_value(); }
+
+  void make_sink(const std::string& token) {
+    const auto batch_size = static_cast<std::size_t>(config_.amlyze.batch_size);
+    if (dry()) {
+      auto writer = std::make_unique<DryRunWriter>(*options_.dry_run_dir, batch_size, counts_);
+      dry_writer_ = writer.get();
+      sink_ = std::move(writer);
+      return;
+    }
+    http_ = std::make_unique<amlyze::HttpClient>(amlyze::HttpOptions{
+        config_.amlyze.timeout_seconds, config_.amlyze.ca_file});
+    SenderSettings settings{config_.amlyze.base_url + amlyze::kBatchPath, token,
+                            config_.amlyze.token_env, batch_size, result_.run_id};
+    auto sender = std::make_unique<BatchSender>(settings, ledger_, *http_, counts_);
+    sender_ = sender.get();
+    sink_ = std::move(sender);
+  }
+
+  void read_all(source::ExtractCursor& cursor) {
+    model::RowValues row;
+    const model::TransformOptions transform{config_.amlyze.requester, config_.amlyze.business_unit};
+    while (cursor.fetch(config_.source.fetch_size)) {
+      if (plan_.column_count == 0) {
+        plan_ = model::plan_columns(cursor.columns(), config_.source.extract_sql.string(),
+                                    config_.amlyze.business_unit.has_value());
+      }
+      if (!dry()) ledger_.begin_work();
+      for (std::size_t i = 0; i < cursor.rows(); ++i) {
+        cursor.row(i, row);
+        handle(model::transform_row(plan_, row, transform));
+      }
+      if (!dry()) ledger_.commit_work();
+      if (counts_.extracted % 100000 < static_cast<long long>(cursor.rows())) {
+        log_info("progress: " + std::to_string(counts_.extracted) + " customers read");
+      }
+    }
+    // An empty result still has columns: check the contract even when nothing changed.
+    if (plan_.column_count == 0 && !cursor.columns().empty()) {
+      model::plan_columns(cursor.columns(), config_.source.extract_sql.string(),
+                          config_.amlyze.business_unit.has_value());
+    }
+  }
+
+  void handle(model::Customer c) {
+    ++counts_.extracted;
+    if (c.ext_id.empty()) return hold_back(c, ledger::Outcome::kInvalid, c.problems);
+    const auto state = ledger_.customer(c.ext_id);
+    const bool seen = dry() ? !seen_.insert(c.ext_id).second
+                            : state && state->last_seen_run == result_.run_id;
+    const Decision decision = decide(c, state, seen, false);
+    if (!dry() && decision != Decision::kDuplicate) {
+      ledger_.touch(result_.run_id, c.ext_id, c.entity_type, c.hash, c.changed_at);
+    }
+    switch (decision) {
+      case Decision::kDuplicate:
+        return hold_back(c, ledger::Outcome::kDuplicate,
+                         {{"ETL.DUPLICATE", "customerExtId",
+                           "appears more than once in this extract (a join that fans out?); "
+                           "the first row was kept"}});
+      case Decision::kInvalid:
+        return hold_back(c, ledger::Outcome::kInvalid, c.problems);
+      case Decision::kUnchanged:
+        ++counts_.unchanged;
+        return;
+      case Decision::kHeld:
+        ++counts_.held;
+        return;
+      case Decision::kCreate:
+        return sink_->add(std::move(c), "CREATE");
+      case Decision::kUpdate:
+        return sink_->add(std::move(c), "UPDATE");
+    }
+  }
+
+  void hold_back(const model::Customer& c, ledger::Outcome outcome,
+                 const model::Problems& problems) {
+    ++(outcome == ledger::Outcome::kDuplicate ? counts_.duplicate : counts_.invalid);
+    const std::string code = problems.empty() ? "ETL.INVALID" : problems.front().code;
+    const std::string reason = model::describe(problems);
+    const std::string who = c.ext_id.empty() ? "a row without customerExtId" : c.ext_id;
+    log_warn("held back " + who + ": " + reason);
+    if (dry()) {
+      dry_writer_->held_back(c.ext_id, ledger::outcome_name(outcome), code, reason);
+    } else {
+      ledger_.record_unsent(result_.run_id, c.ext_id, c.hash, outcome, code, reason);
+    }
+  }
+
+  // The snapshot time, but never past a customer still without a final outcome.
+  void advance_watermark() {
+    std::string next = result_.snapshot;
+    const auto& oldest = sender_->oldest_unfinished();
+    if (oldest && *oldest < next) next = *oldest;
+    ledger_.set_watermark(next, result_.run_id);
+    result_.watermark_after = next;
+  }
+
+  const Config& config_;
+  const RunOptions& options_;
+  ledger::Ledger& ledger_;
+  RunResult& result_;
+  ledger::RunCounts& counts_;
+  model::ColumnPlan plan_;
+  std::unique_ptr<amlyze::HttpClient> http_;
+  std::unique_ptr<Sink> sink_;
+  BatchSender* sender_ = nullptr;
+  DryRunWriter* dry_writer_ = nullptr;
+  std::unordered_set<std::string> seen_;  // dry runs only: they leave the ledger untouched
+};
+
+}  // namespace
+
+RunResult run_sync(const Config& config, const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const bool dry = options.dry_run_dir.has_value();
+  const std::string token = dry ? "" : read_token(config.amlyze);
+  const std::string sql = read_sql(config.source);
+  ledger::RunLock lock(config.ledger.path);
+  ledger::Ledger ledger(config.ledger.path);
+
+  RunResult result;
+  result.mode = dry ? "dry-run" : options.full ? "full" : "incremental";
+  result.run_id = ledger.begin_run("run", result.mode);
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  try {
+    RunLoop(config, options, ledger, result).run(sql, token);
+  } catch (const std::exception& e) {
+    result.elapsed_seconds = elapsed();
+    try {
+      ledger.commit_work();  // what was recorded for rows already read stays true
+      ledger.finish_run(result.run_id, "aborted", exit_code_for(e), result.counts, std::nullopt,
+                        e.what());
+    } catch (const std::exception& also) {
+      log_error(std::string("could not record the aborted run: ") + also.what());
+    }
+    throw;
+  }
+  result.exit_code = result.counts.not_accepted() == 0 ? kExitOk : kExitPartial;
+  result.elapsed_seconds = elapsed();
+  ledger.finish_run(result.run_id, result.exit_code == kExitOk ? "succeeded" : "partial",
+                    result.exit_code, result.counts, result.watermark_after, "");
+  return result;
+}
+
+}  // namespace etl::sync

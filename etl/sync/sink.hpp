@@ -1,0 +1,21 @@
+// Where planned customers go: AMLYZE over HTTP (BatchSender) or files for --dry-run
+// (DryRunWriter). Both batch by `batch_size` and keep at most one batch in memory.
+#pragma once
+
+#include <string>
+
+#include "ledger/ledger.hpp"
+#include "model/customer.hpp"
+
+namespace etl::sync {
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Queues a valid customer with its action (CREATE | UPDATE); may send a full batch.
+  virtual void add(model::Customer customer, const std::string& action) = 0;
+  // Sends whatever is queued.
+  virtual void flush() = 0;
+};
+
+}  // namespace etl::sync

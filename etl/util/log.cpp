@@ -1,0 +1,52 @@
+#include "util/log.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+
+namespace etl {
+namespace {
+
+LogLevel g_level = LogLevel::kInfo;
+std::ostream* g_out = nullptr;
+std::mutex g_mutex;
+
+const char* level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void set_log_level(LogLevel level) { g_level = level; }
+void set_log_stream(std::ostream* out) { g_out = out; }
+
+void log(LogLevel level, std::string_view message) {
+  if (level < g_level) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  std::ostream& out = g_out != nullptr ? *g_out : std::cerr;
+  out << utc_now_iso() << ' ' << level_name(level) << ' ' << message << '\n';
+  out.flush();
+}
+
+std::string utc_now_iso() {
+  using namespace std::chrono;
+  const auto now = system_clock::now();
+  const std::time_t seconds = system_clock::to_time_t(now);
+  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return text;
+}
+
+}  // namespace etl

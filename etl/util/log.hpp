@@ -1,0 +1,26 @@
+// One-line operator logs on stderr: "<UTC time> <level> <message>". Customers appear only by
+// customerExtId and secrets are never passed in (see README, "Secrets").
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace etl {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// Messages below `level` are dropped. Not thread-safe to change while logging.
+void set_log_level(LogLevel level);
+// Redirects log output (tests); nullptr restores stderr.
+void set_log_stream(std::ostream* out);
+
+void log(LogLevel level, std::string_view message);
+inline void log_info(std::string_view m) { log(LogLevel::kInfo, m); }
+inline void log_warn(std::string_view m) { log(LogLevel::kWarn, m); }
+inline void log_error(std::string_view m) { log(LogLevel::kError, m); }
+
+// Current UTC time as ISO-8601 with milliseconds, e.g. 2026-11-26T04:15:36.123Z.
+std::string utc_now_iso();
+
+}  // namespace etl
