@@ -25,6 +25,7 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"amlyze-etl: keeps AMLYZE's customers in step with the core-banking database"};
   app.set_version_flag("--version", std::string("amlyze-etl ") + AMLYZE_ETL_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the sub-command
   std::string level = "info";
   app.add_option("--log-level", level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));

@@ -130,7 +130,7 @@ void check_object(const ObjectSpec& spec, const json& value, const std::string& 
     check_key(spec, item.key(), item.value(), entity_type, path, out);
   }
   for (const auto& f : spec.fields) {
-    if (!f.required || f.origin == Origin::kNotInBatch || value.contains(f.name)) continue;
+    if (!f.required || f.origin != Origin::kSource || value.contains(f.name)) continue;
     if (!applies(f.scope, entity_type) || (f.scope != Scope::kAny && entity_type.empty())) continue;
     const std::string scope = f.scope == Scope::kAny ? "" : " for " + entity_type;
     out.push_back({code_or(f, "ETL.REQUIRED"), join_path(path, f.name), "required" + scope});

@@ -1,0 +1,77 @@
+#include "support/etl_harness.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+
+#include "ledger/sqlite.hpp"
+#include "util/ids.hpp"
+
+namespace etl::test {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("amlyze-etl-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  std::filesystem::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+EtlHarness::EtlHarness(int customers, int invalid_every)
+    : bank_(customers, invalid_every), token_("test-token-" + new_uuid()) {
+  sandbox_ = std::make_unique<sandbox::SandboxServer>(sandbox::SandboxOptions{"127.0.0.1", 0, token_});
+  const int port = sandbox_->start();
+  config_ = {
+      {"source",
+       {{"conninfo", bank_.conninfo()},
+        {"extract_sql", source_path("sql/extract_customers.sql")},
+        {"lookback_seconds", 300}}},
+      {"amlyze",
+       {{"base_url", "http://127.0.0.1:" + std::to_string(port)},
+        {"token_env", "AMLYZE_TEST_TOKEN"},
+        {"requester", "CORE_BANKING"},
+        {"batch_size", 100}}},
+      {"ledger", {{"path", "../var/ledger.sqlite"}}}};
+}
+
+ProcessResult EtlHarness::etl(const std::vector<std::string>& args,
+                              std::map<std::string, std::string> env) {
+  write_text(config_path(), config_.dump(2));
+  std::vector<std::string> argv = {AMLYZE_ETL_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.push_back("--config");
+  argv.push_back(config_path().string());
+  env.emplace("AMLYZE_TEST_TOKEN", token_);
+  return run_process(argv, env);
+}
+
+std::vector<std::vector<std::string>> EtlHarness::ledger_rows(const std::string& sql) const {
+  ledger::Database db(ledger_path().string());
+  ledger::Statement s(db, sql);
+  std::vector<std::vector<std::string>> rows;
+  while (s.step()) {
+    std::vector<std::string> row;
+    for (std::size_t c = 0; c < s.column_names().size(); ++c) row.push_back(s.text(static_cast<int>(c)));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string EtlHarness::ledger_value(const std::string& sql) const {
+  const auto rows = ledger_rows(sql);
+  return rows.empty() || rows[0].empty() ? "" : rows[0][0];
+}
+
+}  // namespace etl::test

@@ -1,0 +1,64 @@
+// End-to-end fixture: a reference bank database, the sandbox on a loopback port, a temporary
+// folder with a config file and a ledger, and the real amlyze-etl binary run against them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sandbox/sandbox_server.hpp"
+#include "support/process.hpp"
+#include "support/reference_bank.hpp"
+
+namespace etl::test {
+
+// A folder under the system temp dir, removed at the end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+void write_text(const std::filesystem::path& file, const std::string& text);
+
+class EtlHarness {
+ public:
+  explicit EtlHarness(int customers, int invalid_every = 0);
+
+  ReferenceBank& bank() { return bank_; }
+  sandbox::SandboxServer& sandbox() { return *sandbox_; }
+  const std::string& token() const { return token_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  std::filesystem::path ledger_path() const { return dir_.path() / "var" / "ledger.sqlite"; }
+  std::filesystem::path config_path() const { return dir_.path() / "config" / "etl.jsonc"; }
+
+  // The config written before each run; tests may change it.
+  nlohmann::json& config() { return config_; }
+
+  // Runs `amlyze-etl <args...> --config <config>` with the token in its environment.
+  ProcessResult etl(const std::vector<std::string>& args,
+                    std::map<std::string, std::string> env = {});
+  // Rows of a query on the ledger, each column as text ("" for NULL).
+  std::vector<std::vector<std::string>> ledger_rows(const std::string& sql) const;
+  // First column of the first row.
+  std::string ledger_value(const std::string& sql) const;
+
+ private:
+  TempDir dir_;
+  ReferenceBank bank_;
+  std::string token_;
+  std::unique_ptr<sandbox::SandboxServer> sandbox_;
+  nlohmann::json config_;
+};
+
+}  // namespace etl::test
