@@ -20,6 +20,8 @@
 namespace etl::sync {
 namespace {
 
+constexpr long long kLoggedHoldBacks = 20;
+
 std::string read_token(const AmlyzeConfig& amlyze) {
   const char* token = std::getenv(amlyze.token_env.c_str());
   if (token == nullptr || *token == '\0') {
@@ -60,6 +62,12 @@ class RunLoop {
     read_all(cursor);
     cursor.close();
     sink_->flush();
+    const long long held_back = counts_.invalid + counts_.duplicate;
+    if (held_back > kLoggedHoldBacks) {
+      log_warn(std::to_string(held_back) + " customers held back in all (" +
+               std::to_string(held_back - kLoggedHoldBacks) +
+               " more than logged above): see sql/audit/not_accepted_last_run.sql");
+    }
     if (dry()) {
       dry_writer_->finish(result_.window_start, result_.snapshot);
     } else {
@@ -149,7 +157,10 @@ class RunLoop {
     const std::string code = problems.empty() ? "ETL.INVALID" : problems.front().code;
     const std::string reason = model::describe(problems);
     const std::string who = c.ext_id.empty() ? "a row without customerExtId" : c.ext_id;
-    log_warn("held back " + who + ": " + reason);
+    // The ledger has every one; the log shows the first few so a bad mapping does not flood it.
+    if (counts_.invalid + counts_.duplicate <= kLoggedHoldBacks) {
+      log_warn("held back " + who + ": " + reason);
+    }
     if (dry()) {
       dry_writer_->held_back(c.ext_id, ledger::outcome_name(outcome), code, reason);
     } else {
