@@ -70,7 +70,7 @@ Customer transform(const std::vector<Cell>& cells) {
     row.push_back(c.value ? std::optional<std::string_view>(*c.value) : std::nullopt);
   }
   const auto plan = etl::model::plan_columns(columns, "extract.sql", false);
-  return etl::model::transform_row(plan, row, {"BANK_ETL", std::nullopt});
+  return etl::model::transform_row(plan, row, {"BANK_ETL", std::nullopt, {}});
 }
 
 bool has_code(const Customer& c, const std::string& code) {
@@ -152,7 +152,7 @@ TEST_SUITE("transform") {
     auto person = individual();
     set(person, "riskLevel", ColumnKind::kText, "VERY_HIGH");
     set(person, "citizenshipCountry", ColumnKind::kText, "XX");
-    set(person, "birthDate", ColumnKind::kText, "2023-02-30");
+    set(person, "birthDate", ColumnKind::kDate, "2023-02-30");
     set(person, "riskManagementCategory", ColumnKind::kText, "LEAD_IND");
     const Customer c = transform(person);
     CHECK(has_code(c, "ETL.ENUM"));

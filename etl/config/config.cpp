@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "model/field_spec.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -157,13 +158,42 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
   if (!ca.empty()) a.ca_file = resolve(file, ca).string();
 }
 
+std::vector<std::string> classifier_names() {
+  std::set<std::string> names;
+  std::vector<const model::ObjectSpec*> todo = {&model::customer_spec()};
+  while (!todo.empty()) {
+    const model::ObjectSpec* spec = todo.back();
+    todo.pop_back();
+    for (const auto& f : spec->fields) {
+      if (!f.classifier.empty()) names.insert(f.classifier);
+      if (f.element != nullptr) todo.push_back(f.element);
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+void read_classifiers(const SectionReader& r, const json& section, Classifiers& out) {
+  const std::vector<std::string> names = classifier_names();
+  r.expect_keys(names);
+  for (const auto& item : section.items()) {
+    if (!item.value().is_array()) r.fail(item.key(), "must be a list of codes [\"...\", ...]");
+    auto& codes = out[item.key()];
+    for (const auto& code : item.value()) {
+      if (!code.is_string() || code.get<std::string>().empty()) {
+        r.fail(item.key(), "must hold non-empty strings only");
+      }
+      codes.insert(code.get<std::string>());
+    }
+  }
+}
+
 }  // namespace
 
 Config parse_config(const std::string& text, const std::filesystem::path& file) {
   const json root = parse_text(text, file);
   if (!root.is_object()) throw ConfigError(file.string() + ":1:1: must be a JSON object { ... }");
   SectionReader top(text, file, "config", root);
-  top.expect_keys({"source", "amlyze", "ledger"});
+  top.expect_keys({"source", "amlyze", "ledger", "classifiers"});
 
   Config config;
   config.file = file;
@@ -176,6 +206,9 @@ Config parse_config(const std::string& text, const std::filesystem::path& file) 
   std::string path = "../var/ledger.sqlite";
   ledger.read("path", path);
   config.ledger.path = resolve(file, path);
+  const json& classifiers = section(root, "classifiers", text, file);
+  read_classifiers(SectionReader(text, file, "classifiers", classifiers), classifiers,
+                   config.classifiers);
   return config;
 }
 

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace etl {
@@ -31,11 +33,16 @@ struct LedgerConfig {
   std::filesystem::path path;
 };
 
+// Installation classifier lists (GET /classifier/{name} on AMLYZE), by classifier name. When a
+// list is given, values outside it are held back before sending.
+using Classifiers = std::map<std::string, std::set<std::string>>;
+
 struct Config {
   std::filesystem::path file;  // where it was loaded from, for messages
   SourceConfig source;
   AmlyzeConfig amlyze;
   LedgerConfig ledger;
+  Classifiers classifiers;
 };
 
 // Loads and checks a config file. Throws ConfigError naming the file, the line and column (or the

@@ -16,7 +16,8 @@ bool fits(FieldType field, ColumnKind column) {
       return column == ColumnKind::kText || column == ColumnKind::kInteger ||
              column == ColumnKind::kDecimal || column == ColumnKind::kDate;
     case FieldType::kDate:
-      return column == ColumnKind::kDate || column == ColumnKind::kText;
+      // Text would be checked row by row; a date column makes a wrong mapping fail up front.
+      return column == ColumnKind::kDate;
     case FieldType::kBoolean:
       return column == ColumnKind::kBoolean;
     case FieldType::kInteger:

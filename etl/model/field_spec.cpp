@@ -32,9 +32,10 @@ FieldSpec classified(std::string name, std::string classifier, std::string code 
 FieldSpec country(std::string name, std::string code = "") {
   return classified(std::move(name), "country", std::move(code));
 }
-FieldSpec list(std::string name, const ObjectSpec& element) {
+FieldSpec list(std::string name, const ObjectSpec& element, std::string code_prefix = "") {
   FieldSpec f = field(std::move(name), FieldType::kList);
   f.element = &element;
+  f.code_prefix = std::move(code_prefix);
   return f;
 }
 FieldSpec object(std::string name, const ObjectSpec& element) {
@@ -61,7 +62,7 @@ const ObjectSpec kContact{"listContact[]",
                            str("contactDetails", "Co2").req(), boolean("useForCommunication")}};
 
 const ObjectSpec kAddress{"listAddress[]",
-                          {country("country", "Q004.ADR02").req(), str("addressDetails"),
+                          {country("country", "ADR02").req(), str("addressDetails"),
                            classified("addressType", "addressType", "ADR02"), str("city"),
                            str("region"), str("streetAddress"), str("zipCode"),
                            boolean("useForCorrespondence")}};
@@ -74,7 +75,7 @@ const ObjectSpec kDocument{
                   "REGISTRATIONCERTIFICATE", "OTHER"})
          .req(),
      str("documentNumber", "DOC03").req(), date("documentIssueDate").req(),
-     country("documentIssueCountry", "Q002.DOC06").req(), str("documentIssueAuthority").req(),
+     country("documentIssueCountry", "DOC06").req(), str("documentIssueAuthority").req(),
      date("documentExpiryDate"), str("description")}};
 
 const ObjectSpec kAppealReason{"listAppealReason[]",
@@ -98,15 +99,15 @@ const ObjectSpec kSourceOfWealth{"listSourceOfWealth[]",
                                  {classified("code", "sourceOfWealth").req(), decimal("amount"),
                                   str("comment")}};
 const ObjectSpec kPaymentCountry{"listPaymentCountry[]",
-                                 {country("country", "Q014.RC01").req(),
+                                 {country("country", "RC01").req(),
                                   enumeration("turnoverDirection", kDirections).req()}};
 const ObjectSpec kActivity{"listActivity[]", {classified("activityType", "activityType").req(),
                                               integer("incomePercentage")}};
 const ObjectSpec kRegionOfActivity{"listRegionOfActivity[]", {str("region").req()}};
 const ObjectSpec kCountryOfActivity{"listCountryOfActivity[]",
-                                    {country("country", "Q009.CA01").req()}};
+                                    {country("country", "CA01").req()}};
 const ObjectSpec kCountryOfTaxPayment{"listCountryOfTaxPayment[]",
-                                      {country("country", "Q017.COTP01").req(),
+                                      {country("country", "COTP01").req(),
                                        str("taxpayerNumber")}};
 const ObjectSpec kAdditionalValue{
     "listAdditionalValues[]",
@@ -145,8 +146,9 @@ const ObjectSpec kRelatedEntity{
      scoped(str("title"), Scope::kOrganization).req(),
      scoped(country("registrationCountry"), Scope::kOrganization),
      scoped(classified("legalForm", "legalForm", "RE05"), Scope::kOrganization),
-     scoped(date("establishmentDate"), Scope::kOrganization), list("listContact", kContact),
-     list("listAddress", kAddress), list("listBusinessEntityDocument", kDocument),
+     scoped(date("establishmentDate"), Scope::kOrganization),
+     list("listContact", kContact, "RE06."), list("listAddress", kAddress, "RE06."),
+     list("listBusinessEntityDocument", kDocument, "RE08."),
      list("listIncomeSource", kIncomeSource), list("listActivity", kActivity),
      list("listRegionOfActivity", kRegionOfActivity),
      list("listCountryOfActivity", kCountryOfActivity),
@@ -189,8 +191,8 @@ std::vector<FieldSpec> common_fields() {
 
 std::vector<FieldSpec> list_fields() {
   return {list("listContact", kContact),
-          list("listAddress", kAddress),
-          list("listBusinessEntityDocument", kDocument),
+          list("listAddress", kAddress, "Q004."),
+          list("listBusinessEntityDocument", kDocument, "Q002."),
           list("listAppealReason", kAppealReason),
           list("listIntroductionSource", kIntroductionSource),
           list("listOrderedService", kOrderedService),
@@ -198,13 +200,13 @@ std::vector<FieldSpec> list_fields() {
           list("listIncomeSource", kIncomeSource),
           list("listPaymentPurpose", kPaymentPurpose),
           list("listSourceOfWealth", kSourceOfWealth),
-          list("listPaymentCountry", kPaymentCountry),
+          list("listPaymentCountry", kPaymentCountry, "Q014."),
           list("listActivity", kActivity),
           list("listRegionOfActivity", kRegionOfActivity),
-          list("listCountryOfActivity", kCountryOfActivity),
-          list("listCountryOfTaxPayment", kCountryOfTaxPayment),
+          list("listCountryOfActivity", kCountryOfActivity, "Q009."),
+          list("listCountryOfTaxPayment", kCountryOfTaxPayment, "Q017."),
           list("listAdditionalValues", kAdditionalValue),
-          list("listRelatedEntity", kRelatedEntity)};
+          list("listRelatedEntity", kRelatedEntity, "C017.C016.")};
 }
 
 std::vector<FieldSpec> individual_fields() {

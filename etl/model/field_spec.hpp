@@ -30,7 +30,9 @@ struct FieldSpec {
   std::string classifier;             // installation code list, e.g. "country"
   std::size_t max_length = 0;         // 0: not documented
   const ObjectSpec* element = nullptr;  // for kObject and kList
-  std::string code;                   // AMLYZE's error code for a missing or bad value
+  std::string code;                   // AMLYZE's error code for a missing or bad value (leaf)
+  std::string code_prefix;            // kList/kObject: prefixed to its elements' codes, as
+                                      // AMLYZE nests them (Q004.ADR02, C017.C016.RE06.Co1)
 
   FieldSpec& req(std::string error_code = "") {
     required = true;

@@ -8,12 +8,15 @@
 namespace etl::model {
 
 struct Problem {
-  std::string code;     // e.g. "C016.I06", "ETL.DATE"
+  std::string code;     // e.g. "C016.I06", "Q004.ADR02", "ETL.DATE"
   std::string path;     // e.g. "listAddress[1].country"
   std::string message;  // e.g. "required for INDIVIDUAL"
+  // The extract query builds this shape wrongly (unknown key or wrong JSON type inside a json
+  // column): every row is affected, so the run stops instead of holding rows back one by one.
+  bool mapping = false;
 
   bool operator==(const Problem& o) const {
-    return code == o.code && path == o.path && message == o.message;
+    return code == o.code && path == o.path && message == o.message && mapping == o.mapping;
   }
 };
 
@@ -21,5 +24,8 @@ using Problems = std::vector<Problem>;
 
 // "C016.I06 citizenshipCountry: required for INDIVIDUAL; ..." (at most `limit` problems).
 std::string describe(const Problems& problems, std::size_t limit = 5);
+
+// The first mapping problem, or nullptr.
+const Problem* first_mapping_problem(const Problems& problems);
 
 }  // namespace etl::model

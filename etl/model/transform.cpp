@@ -75,8 +75,10 @@ std::optional<json> convert(const ColumnBinding& b, std::string_view raw, Proble
       break;
   }
   if (!out) {
-    problems.push_back({"ETL.TYPE", f.name, "\"" + text.substr(0, 40) + "\" is not " +
-                                                type_name(f.type)});
+    // Unparsable JSON is the query's fault (every row has it); a bad number is the row's.
+    const bool json_column = f.type == FieldType::kObject || f.type == FieldType::kList;
+    problems.push_back({"ETL.TYPE", f.name,
+                        "\"" + text.substr(0, 40) + "\" is not " + type_name(f.type), json_column});
   }
   return out;
 }
@@ -103,7 +105,7 @@ Customer transform_row(const ColumnPlan& plan, const RowValues& row,
   const auto type = c.payload.find("entityType");
   if (type != c.payload.end() && type->is_string()) c.entity_type = type->get<std::string>();
 
-  validate_customer(c.payload, c.problems);
+  validate_customer(c.payload, options.validation, c.problems);
   if (c.changed_at.empty()) {
     c.problems.push_back({"ETL.CHANGED_AT", "_changed_at", "is NULL; the row's change time is needed"});
   }

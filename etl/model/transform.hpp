@@ -10,12 +10,14 @@
 
 #include "model/column_plan.hpp"
 #include "model/customer.hpp"
+#include "model/validate.hpp"
 
 namespace etl::model {
 
 struct TransformOptions {
   std::string requester;
   std::optional<std::string> business_unit;
+  ValidationOptions validation;
 };
 
 // One source row: column i's text as PostgreSQL prints it, or nullopt for NULL.

@@ -1,6 +1,7 @@
 #include "model/validate.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "model/countries.hpp"
 #include "model/field_spec.hpp"
@@ -11,18 +12,28 @@ namespace {
 
 using nlohmann::json;
 
+// Where the walk is: the path for messages, the code prefix, and whether we are inside a json
+// column (where a wrong shape is the query's fault, not the row's).
+struct Context {
+  std::string path;
+  std::string prefix;
+  bool nested = false;
+};
+
 std::string join_path(const std::string& path, const std::string& name) {
   return path.empty() ? name : path + "." + name;
 }
 
-std::string code_or(const FieldSpec& f, const char* fallback) {
-  return f.code.empty() ? fallback : f.code;
+bool applies(Scope scope, const std::string& entity_type) {
+  if (scope == Scope::kAny || entity_type.empty()) return true;
+  return (scope == Scope::kIndividual) == (entity_type == "INDIVIDUAL");
 }
 
-bool applies(Scope scope, const std::string& entity_type) {
-  if (scope == Scope::kAny) return true;
-  if (entity_type.empty()) return true;  // unknown type is reported on entityType itself
-  return (scope == Scope::kIndividual) == (entity_type == "INDIVIDUAL");
+bool all_digits(const std::string& s, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
 }
 
 // UTF-8 code points; AMLYZE's limits are Java string lengths, close enough for BMP text.
@@ -34,44 +45,71 @@ std::size_t length_in_chars(const std::string& s) {
 
 bool has_control_char(const std::string& s) {
   for (unsigned char c : s) {
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return true;
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
   }
   return false;
 }
 
-void check_object(const ObjectSpec& spec, const json& value, const std::string& path,
-                  Problems& out);
+class Validator {
+ public:
+  Validator(const ValidationOptions& options, Problems& out) : options_(options), out_(out) {}
 
-void check_string(const FieldSpec& f, const std::string& s, const std::string& path,
-                  Problems& out) {
-  if (has_control_char(s)) out.push_back({"ETL.TEXT", path, "contains a control character"});
+  void object(const ObjectSpec& spec, const json& value, const Context& at);
+
+ private:
+  void add(const FieldSpec* f, const char* fallback, const Context& at, std::string message,
+           bool mapping = false) {
+    const std::string code =
+        f != nullptr && !f->code.empty() ? at.prefix + f->code : std::string(fallback);
+    out_.push_back({code, at.path, std::move(message), mapping});
+  }
+  void key(const ObjectSpec& spec, const std::string& name, const json& v,
+           const std::string& entity_type, const Context& at);
+  void value(const FieldSpec& f, const json& v, const Context& at);
+  void text(const FieldSpec& f, const std::string& s, const Context& at);
+  void object_rules(const ObjectSpec& spec, const json& value, const Context& at);
+
+  const ValidationOptions& options_;
+  Problems& out_;
+};
+
+void Validator::text(const FieldSpec& f, const std::string& s, const Context& at) {
+  if (has_control_char(s)) add(nullptr, "ETL.TEXT", at, "contains a control character");
   if (f.max_length > 0 && length_in_chars(s) > f.max_length) {
-    out.push_back({"ETL.LENGTH", path, "longer than " + std::to_string(f.max_length) +
-                                           " characters"});
+    add(nullptr, "ETL.LENGTH", at, "longer than " + std::to_string(f.max_length) + " characters");
+  }
+  if (f.required && s.find_first_not_of(" \t\r\n") == std::string::npos) {
+    add(&f, "ETL.REQUIRED", at, "is blank");
   }
   if (f.type == FieldType::kDate && !is_iso_date(s)) {
-    out.push_back({code_or(f, "ETL.DATE"), path, "\"" + s + "\" is not a date yyyy-MM-dd"});
+    add(&f, "ETL.DATE", at, "\"" + s.substr(0, 40) + "\" is not a date yyyy-MM-dd");
   }
   if (!f.values.empty() && std::find(f.values.begin(), f.values.end(), s) == f.values.end()) {
     std::string allowed;
     for (const auto& v : f.values) allowed += (allowed.empty() ? "" : ", ") + v;
-    out.push_back({code_or(f, "ETL.ENUM"), path, "\"" + s + "\" is not one of " + allowed});
+    add(&f, "ETL.ENUM", at, "\"" + s.substr(0, 40) + "\" is not one of " + allowed);
   }
-  if (f.classifier == "country" && !is_iso_country(s)) {
-    out.push_back({code_or(f, "ETL.COUNTRY"), path,
-                   "\"" + s + "\" is not an ISO 3166-1 alpha-2 country code"});
+  if (f.classifier.empty()) return;
+  const auto list = options_.classifiers.find(f.classifier);
+  if (list != options_.classifiers.end()) {
+    if (list->second.count(s) == 0) {
+      add(&f, "ETL.CLASSIFIER", at,
+          "\"" + s.substr(0, 40) + "\" is not in the configured " + f.classifier + " list");
+    }
+  } else if (f.classifier == "country" && !is_iso_country(s)) {
+    add(&f, "ETL.COUNTRY", at, "\"" + s.substr(0, 40) + "\" is not an ISO 3166-1 alpha-2 code");
   }
 }
 
-void check_value(const FieldSpec& f, const json& v, const std::string& path, Problems& out) {
+void Validator::value(const FieldSpec& f, const json& v, const Context& at) {
   const auto wrong_type = [&] {
-    out.push_back({"ETL.TYPE", path, std::string("must be ") + type_name(f.type)});
+    add(nullptr, "ETL.TYPE", at, std::string("must be ") + type_name(f.type), at.nested);
   };
   switch (f.type) {
     case FieldType::kString:
     case FieldType::kDate:
       if (!v.is_string()) return wrong_type();
-      return check_string(f, v.get_ref<const std::string&>(), path, out);
+      return text(f, v.get_ref<const std::string&>(), at);
     case FieldType::kBoolean:
       if (!v.is_boolean()) wrong_type();
       return;
@@ -82,43 +120,65 @@ void check_value(const FieldSpec& f, const json& v, const std::string& path, Pro
       if (!v.is_number()) wrong_type();
       return;
     case FieldType::kObject:
-      return check_object(*f.element, v, path, out);
+      return object(*f.element, v, {at.path, at.prefix + f.code_prefix, true});
     case FieldType::kList:
-      if (!v.is_array()) return wrong_type();
+      if (!v.is_array()) {
+        add(nullptr, "ETL.TYPE", at, "must be a json array of objects", true);
+        return;
+      }
       for (std::size_t i = 0; i < v.size(); ++i) {
-        check_object(*f.element, v[i], path + "[" + std::to_string(i) + "]", out);
+        object(*f.element, v[i],
+               {at.path + "[" + std::to_string(i) + "]", at.prefix + f.code_prefix, true});
       }
       return;
   }
 }
 
-void check_key(const ObjectSpec& spec, const std::string& key, const json& v,
-               const std::string& entity_type, const std::string& path, Problems& out) {
-  const FieldSpec* f = spec.find(key);
-  const std::string where = join_path(path, key);
+void Validator::key(const ObjectSpec& spec, const std::string& name, const json& v,
+                    const std::string& entity_type, const Context& parent) {
+  const FieldSpec* f = spec.find(name);
+  const Context at{join_path(parent.path, name), parent.prefix, parent.nested};
   if (f == nullptr) {
-    const std::string hint = nearest(key, spec.names());
-    out.push_back({"ETL.UNKNOWN", where,
-                   "not an AMLYZE field of " + spec.name +
-                       (hint.empty() ? "" : "; did you mean " + hint + "?")});
+    const std::string hint = nearest(name, spec.names());
+    add(nullptr, "ETL.UNKNOWN", at,
+        "not an AMLYZE field of " + spec.name + (hint.empty() ? "" : "; did you mean " + hint + "?"),
+        true);
     return;
   }
   if (f->origin == Origin::kNotInBatch) {
-    out.push_back({"ETL.NOT_IN_BATCH", where, "must not be sent in a batch request"});
+    add(nullptr, "ETL.NOT_IN_BATCH", at, "must not be sent in a batch request", at.nested);
     return;
   }
   if (!applies(f->scope, entity_type)) {
     const bool org = entity_type == "ORGANIZATION";
-    out.push_back({org ? "C015" : "C014", where, "field not allowed for " + entity_type});
+    const std::string code = parent.nested ? "ETL.SCOPE" : (org ? "C015" : "C014");
+    out_.push_back({code, at.path, "field not allowed for " + entity_type, false});
     return;
   }
-  check_value(*f, v, where, out);
+  value(*f, v, at);
 }
 
-void check_object(const ObjectSpec& spec, const json& value, const std::string& path,
-                  Problems& out) {
+// Rules that tie several fields of one nested object together.
+void Validator::object_rules(const ObjectSpec& spec, const json& value, const Context& at) {
+  if (spec.name == "listDeclaredTurnover[]" && !value.contains("from") && !value.contains("to")) {
+    out_.push_back({"ETL.REQUIRED", join_path(at.path, "from"), "from or to is required", false});
+  }
+  if (spec.name == "listAdditionalValues[]") {
+    const auto type = value.find("datatype");
+    const auto v = value.find("value");
+    if (type != value.end() && v != value.end() && type->is_string() && v->is_string() &&
+        !fits_datatype(type->get<std::string>(), v->get<std::string>())) {
+      out_.push_back({at.prefix + "AV07", join_path(at.path, "value"),
+                      "\"" + v->get<std::string>().substr(0, 40) + "\" is not a valid " +
+                          type->get<std::string>() + " (code " + value.value("code", "") + ")",
+                      false});
+    }
+  }
+}
+
+void Validator::object(const ObjectSpec& spec, const json& value, const Context& at) {
   if (!value.is_object()) {
-    out.push_back({"ETL.TYPE", path, "must be a JSON object"});
+    add(nullptr, "ETL.TYPE", at, "must be a json object", at.nested);
     return;
   }
   const auto type_it = value.find("entityType");
@@ -126,19 +186,18 @@ void check_object(const ObjectSpec& spec, const json& value, const std::string& 
       spec.find("entityType") != nullptr && type_it != value.end() && type_it->is_string()
           ? type_it->get<std::string>()
           : "";
-  for (const auto& item : value.items()) {
-    check_key(spec, item.key(), item.value(), entity_type, path, out);
-  }
+  for (const auto& item : value.items()) key(spec, item.key(), item.value(), entity_type, at);
   for (const auto& f : spec.fields) {
     if (!f.required || f.origin != Origin::kSource || value.contains(f.name)) continue;
     if (!applies(f.scope, entity_type) || (f.scope != Scope::kAny && entity_type.empty())) continue;
     const std::string scope = f.scope == Scope::kAny ? "" : " for " + entity_type;
-    out.push_back({code_or(f, "ETL.REQUIRED"), join_path(path, f.name), "required" + scope});
+    add(&f, "ETL.REQUIRED", {join_path(at.path, f.name), at.prefix, at.nested}, "required" + scope);
   }
+  object_rules(spec, value, at);
 }
 
-// Rules that tie several fields together.
-void check_customer_rules(const json& item, Problems& out) {
+// Rules that tie several top-level fields together.
+void customer_rules(const json& item, Problems& out) {
   const std::string status = item.value("customerStatus", std::string());
   const bool has_closing = item.contains("closingDate");
   if (status == "CLOSED" && !has_closing) {
@@ -161,9 +220,7 @@ void check_customer_rules(const json& item, Problems& out) {
 
 bool is_iso_date(const std::string& t) {
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (t[i] < '0' || t[i] > '9') return false;
-  }
+  if (!all_digits(t, 0, 4) || !all_digits(t, 5, 7) || !all_digits(t, 8, 10)) return false;
   const int year = std::stoi(t.substr(0, 4));
   const int month = std::stoi(t.substr(5, 2));
   const int day = std::stoi(t.substr(8, 2));
@@ -173,21 +230,33 @@ bool is_iso_date(const std::string& t) {
   return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
-void validate_customer(const json& item, Problems& out) {
-  check_object(customer_spec(), item, "", out);
-  if (item.is_object()) check_customer_rules(item, out);
+bool fits_datatype(const std::string& type, const std::string& v) {
+  if (type == "STRING") return true;
+  if (type == "BOOLEAN") return v == "true" || v == "false";
+  if (type == "DATE") return is_iso_date(v);
+  const std::size_t sign = !v.empty() && (v[0] == '-' || v[0] == '+') ? 1 : 0;
+  if (type == "INTEGER") return v.size() > sign && all_digits(v, sign, v.size());
+  if (type == "DECIMAL") {
+    const auto dot = v.find('.');
+    if (dot == std::string::npos) return v.size() > sign && all_digits(v, sign, v.size());
+    return dot > sign && dot + 1 < v.size() && all_digits(v, sign, dot) &&
+           all_digits(v, dot + 1, v.size());
+  }
+  if (type == "TIMESTAMP") {  // yyyy-MM-dd HH:mm:ss.SSSZ, Z an RFC-822 offset like +0200
+    if (v.size() != 28 || !is_iso_date(v.substr(0, 10)) || v[10] != ' ' || v[13] != ':' ||
+        v[16] != ':' || v[19] != '.' || (v[23] != '+' && v[23] != '-')) {
+      return false;
+    }
+    return all_digits(v, 11, 13) && all_digits(v, 14, 16) && all_digits(v, 17, 19) &&
+           all_digits(v, 20, 23) && all_digits(v, 24, 28) && std::stoi(v.substr(11, 2)) < 24 &&
+           std::stoi(v.substr(14, 2)) < 60 && std::stoi(v.substr(17, 2)) < 60;
+  }
+  return false;
 }
 
-std::string describe(const Problems& problems, std::size_t limit) {
-  std::string out;
-  for (std::size_t i = 0; i < problems.size() && i < limit; ++i) {
-    if (!out.empty()) out += "; ";
-    out += problems[i].code + " " + problems[i].path + ": " + problems[i].message;
-  }
-  if (problems.size() > limit) {
-    out += "; and " + std::to_string(problems.size() - limit) + " more";
-  }
-  return out;
+void validate_customer(const json& item, const ValidationOptions& options, Problems& out) {
+  Validator(options, out).object(customer_spec(), item, {});
+  if (item.is_object()) customer_rules(item, out);
 }
 
 }  // namespace etl::model

@@ -21,7 +21,12 @@ BatchSender::BatchSender(SenderSettings settings, ledger::Ledger& ledger,
 
 void BatchSender::add(model::Customer customer, const std::string& action) {
   queue_.push_back({std::move(customer), action, false});
-  if (queue_.size() >= settings_.batch_size) send_one_batch();
+  if (!held_ && queue_.size() >= settings_.batch_size) send_one_batch();
+}
+
+void BatchSender::hold(bool on) {
+  held_ = on;
+  while (!held_ && queue_.size() >= settings_.batch_size) send_one_batch();
 }
 
 void BatchSender::flush() {

@@ -29,6 +29,7 @@ class BatchSender : public Sink {
   void add(model::Customer customer, const std::string& action) override;
   // Throws AuthError on 401/403 and AmlyzeError on other fatal answers, after recording them.
   void flush() override;
+  void hold(bool on) override;
 
   // The oldest `_changed_at` among customers without a final outcome in this run: the watermark
   // must stay at or below it so the next run reads them again.
@@ -50,6 +51,7 @@ class BatchSender : public Sink {
   ledger::RunCounts& counts_;
   std::deque<Pending> queue_;
   std::optional<std::string> oldest_unfinished_;
+  bool held_ = false;
 };
 
 }  // namespace etl::sync

@@ -97,11 +97,15 @@ class RunLoop {
 
   void read_all(source::ExtractCursor& cursor) {
     model::RowValues row;
-    const model::TransformOptions transform{config_.amlyze.requester, config_.amlyze.business_unit};
+    const model::TransformOptions transform{config_.amlyze.requester,
+                                            config_.amlyze.business_unit,
+                                            {config_.classifiers}};
     while (cursor.fetch(config_.source.fetch_size)) {
-      if (plan_.column_count == 0) {
+      const bool first_chunk = plan_.column_count == 0;
+      if (first_chunk) {
         plan_ = model::plan_columns(cursor.columns(), config_.source.extract_sql.string(),
                                     config_.amlyze.business_unit.has_value());
+        sink_->hold(true);
       }
       if (!dry()) ledger_.begin_work();
       for (std::size_t i = 0; i < cursor.rows(); ++i) {
@@ -109,6 +113,7 @@ class RunLoop {
         handle(model::transform_row(plan_, row, transform));
       }
       if (!dry()) ledger_.commit_work();
+      if (first_chunk) sink_->hold(false);
       if (counts_.extracted % 100000 < static_cast<long long>(cursor.rows())) {
         log_info("progress: " + std::to_string(counts_.extracted) + " customers read");
       }
@@ -122,6 +127,7 @@ class RunLoop {
 
   void handle(model::Customer c) {
     ++counts_.extracted;
+    if (const model::Problem* p = model::first_mapping_problem(c.problems)) mapping_error(c, *p);
     if (c.ext_id.empty()) return hold_back(c, ledger::Outcome::kInvalid, c.problems);
     const auto state = ledger_.customer(c.ext_id);
     const bool seen = dry() ? !seen_.insert(c.ext_id).second
@@ -166,6 +172,16 @@ class RunLoop {
     } else {
       ledger_.record_unsent(result_.run_id, c.ext_id, c.hash, outcome, code, reason);
     }
+  }
+
+  [[noreturn]] void mapping_error(const model::Customer& c, const model::Problem& p) {
+    const std::string column = p.path.substr(0, p.path.find_first_of(".["));
+    throw ConfigError(config_.source.extract_sql.string() + ": column \"" + column +
+                      "\" does not fit the mapping contract: " + p.path + ": " + p.message +
+                      " (first seen in customerExtId " + (c.ext_id.empty() ? "?" : c.ext_id) +
+                      "). Fix the query; " +
+                      (counts_.batches == 0 ? "nothing was sent."
+                                            : "the batches sent before are in the ledger."));
   }
 
   // The snapshot time, but never past a customer still without a final outcome.

@@ -16,6 +16,9 @@ class Sink {
   virtual void add(model::Customer customer, const std::string& action) = 0;
   // Sends whatever is queued.
   virtual void flush() = 0;
+  // While held, add() only queues: the run holds the first rows back until they are all checked,
+  // so a mapping error in them stops the run before anything is sent.
+  virtual void hold(bool on) { (void)on; }
 };
 
 }  // namespace etl::sync
