@@ -277,3 +277,56 @@ TEST_SUITE("run") {
     CHECK(status.out.find("partial") != std::string::npos);
   }
 }
+
+TEST_SUITE("run") {
+  TEST_CASE("an unknown key inside a json column stops the run before anything is sent") {
+    EtlHarness h(600);
+    std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
+    const auto at = sql.find("'zipCode'");
+    REQUIRE(at != std::string::npos);
+    sql.replace(at, 9, "'zip_code'");
+    etl::test::write_text(h.dir() / "sql" / "nested.sql", sql);
+    h.config()["source"]["extract_sql"] = "../sql/nested.sql";
+    h.config()["source"]["fetch_size"] = 1000;
+    const auto r = h.etl({"run"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("nested.sql: column \"listAddress\" does not fit the mapping contract") !=
+          std::string::npos);
+    CHECK(r.err.find("zip_code: not an AMLYZE field of listAddress[]; did you mean zipCode?") !=
+          std::string::npos);
+    CHECK(r.err.find("nothing was sent") != std::string::npos);
+    CHECK(h.sandbox().stats().http_requests == 0);
+    CHECK(h.ledger_value("SELECT outcome FROM runs") == "aborted");
+    CHECK(h.ledger_value("SELECT count(*) FROM sync_state") == "0");
+  }
+
+  TEST_CASE("a date field from a text column is refused up front") {
+    EtlHarness h(5);
+    std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
+    const auto at = sql.find("AS \"applicationDate\"");
+    REQUIRE(at != std::string::npos);
+    sql.insert(at, "::text ");
+    etl::test::write_text(h.dir() / "sql" / "textdate.sql", sql);
+    h.config()["source"]["extract_sql"] = "../sql/textdate.sql";
+    const auto r = h.etl({"run"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("\"applicationDate\" has SQL type text but AMLYZE expects date: cast it with ::date") !=
+          std::string::npos);
+    CHECK(h.sandbox().stats().http_requests == 0);
+  }
+
+  TEST_CASE("classifier lists in the config hold back values outside them") {
+    EtlHarness h(60);
+    h.config()["classifiers"] = {{"legalForm", {"LTD"}}};
+    const auto r = h.etl({"run"});
+    INFO(r.err);
+    CHECK(r.exit_code == 3);
+    const auto held = std::stoll(h.ledger_value(
+        "SELECT count(*) FROM submissions WHERE outcome = 'invalid' AND error_code = 'ETL.CLASSIFIER'"));
+    const auto non_ltd = std::stoll(h.bank().value(
+        "SELECT count(*) FROM core.customer WHERE kind = 'O' AND legal_form NOT IN ('UAB','LTD','SIA','OU','SPZOO','GMBH','OY')"));
+    CHECK(held == non_ltd);
+    CHECK(held > 0);
+    CHECK(h.sandbox().stats().rejected == 0);
+  }
+}
