@@ -48,6 +48,7 @@ std::string build_batch_body(const std::vector<OutgoingItem>& items) {
 
 BatchReply interpret(const HttpResponse& response) {
   BatchReply reply;
+  reply.retry_after_seconds = response.retry_after_seconds;
   if (!response.transport_error.empty()) {
     reply.status = BatchStatus::kRetryable;
     reply.error = (response.timed_out ? "timeout: " : "connection error: ") +
@@ -61,14 +62,19 @@ BatchReply interpret(const HttpResponse& response) {
     reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
     return reply;
   }
+  if (status == 500) {
+    reply.status = BatchStatus::kBatchError;
+    reply.error = "HTTP 500: " + excerpt(response.body);
+    return reply;
+  }
   if (status == 429 || status >= 500) {
     reply.status = BatchStatus::kRetryable;
     reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
     return reply;
   }
-  if (status == 400) {
+  if (status == 400 || status == 413) {
     reply.status = BatchStatus::kBadRequest;
-    reply.error = "HTTP 400: " + excerpt(response.body);
+    reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
     return reply;
   }
   if (status != 200) {
@@ -85,7 +91,7 @@ BatchReply interpret(const HttpResponse& response) {
   const auto results = body.find("results");
   if (results == body.end() || !results->is_array() || results->empty()) {
     // A whole-request failure comes back as {"errorCode":"500","errorDescription":...}.
-    reply.status = BatchStatus::kRetryable;
+    reply.status = BatchStatus::kBatchError;
     reply.error = "whole batch failed: errorCode " + string_field(body, "errorCode") + " " +
                   string_field(body, "errorDescription");
     return reply;

@@ -31,8 +31,9 @@ std::string build_batch_body(const std::vector<OutgoingItem>& items);
 enum class BatchStatus {
   kAnswered,     // 200 with results: per-item outcomes below
   kAuthFailed,   // 401/403: stop the run
-  kRetryable,    // 429, 5xx, timeout, connection error, whole-batch errorCode
-  kBadRequest,   // 400 for the whole batch
+  kRetryable,    // 429, 502/503/504, timeout, connection error: the same batch again later
+  kBatchError,   // HTTP 500 or a whole-batch errorCode: maybe one customer breaks the request
+  kBadRequest,   // 400 or 413 for the whole batch: split to isolate the cause
   kFatal,        // any other status (404: wrong base_url): stop the run
 };
 
@@ -47,6 +48,7 @@ struct BatchReply {
   std::optional<long> http_status;
   std::string error;  // one line for the ledger and the log; no secrets (bodies are AMLYZE's)
   std::unordered_map<std::string, ItemAnswer> items;  // by communicationNumber
+  std::optional<long> retry_after_seconds;
 };
 
 BatchReply interpret(const HttpResponse& response);

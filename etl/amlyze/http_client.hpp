@@ -23,16 +23,24 @@ struct HttpOptions {
   std::string ca_file;  // empty: the system's CA bundle
 };
 
-class HttpClient {
+// What the batch sender needs of HTTP; tests of retry timing swap in a scripted fake.
+class HttpPoster {
+ public:
+  virtual ~HttpPoster() = default;
+  // Never throws for HTTP or network trouble: it is in the response.
+  virtual HttpResponse post_json(const std::string& url, const std::string& body,
+                                 const std::string& bearer_token) = 0;
+};
+
+class HttpClient : public HttpPoster {
  public:
   explicit HttpClient(HttpOptions options);
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
   ~HttpClient();
 
-  // Never throws for HTTP or network trouble: it is in the response.
   HttpResponse post_json(const std::string& url, const std::string& body,
-                         const std::string& bearer_token);
+                         const std::string& bearer_token) override;
 
  private:
   CURL* curl_ = nullptr;

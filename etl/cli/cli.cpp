@@ -8,6 +8,7 @@
 #include "util/errors.hpp"
 #include "util/exit_codes.hpp"
 #include "util/log.hpp"
+#include "util/stop_signal.hpp"
 
 namespace etl::cli {
 namespace {
@@ -39,6 +40,14 @@ int run_cli(int argc, char** argv) {
   run->add_option("--dry-run", dry_run,
                   "send nothing: write the batches and a plan into this folder");
 
+  sync::RunOptions retry_options;
+  retry_options.command = sync::Command::kRetry;
+  std::string ext_id;
+  CLI::App* retry = app.add_subcommand(
+      "retry", "Re-read and resend customers whose last outcome is failed or rejected");
+  retry->add_option("--config", config, "config file")->required();
+  retry->add_option("--ext-id", ext_id, "only this customerExtId (whatever its state)");
+
   CLI::App* status = app.add_subcommand("status", "Recent runs and outcome counts from the ledger");
   status->add_option("--config", config, "config file")->required();
 
@@ -51,7 +60,10 @@ int run_cli(int argc, char** argv) {
   set_log_level(parse_level(level));
   try {
     if (!dry_run.empty()) run_options.dry_run_dir = dry_run;
+    if (!ext_id.empty()) retry_options.ext_id = ext_id;
+    if (run->parsed() || retry->parsed()) install_stop_handlers();
     if (run->parsed()) return command_run(config, run_options, std::cout);
+    if (retry->parsed()) return command_run(config, retry_options, std::cout);
     return command_status(config, std::cout);
   } catch (const std::exception& e) {
     log_error(e.what());

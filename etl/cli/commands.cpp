@@ -33,7 +33,15 @@ void print_summary(const sync::RunResult& r, std::ostream& out) {
       << c.held << "\n"
       << "  problems   rejected " << c.rejected << ", invalid " << c.invalid << ", failed "
       << c.failed << ", duplicate " << c.duplicate << "\n"
-      << "  time       " << std::fixed << std::setprecision(1) << r.elapsed_seconds << " s ("
+      << "  http       " << r.http_requests << " requests, " << r.http_retries << " retries\n";
+  if (r.resolved_in_flight > 0) {
+    out << "  recovered  " << r.resolved_in_flight
+        << " submissions left in flight by a run that ended abnormally\n";
+  }
+  if (r.not_in_source > 0) {
+    out << "  missing    " << r.not_in_source << " customers to retry are not in the source\n";
+  }
+  out << "  time       " << std::fixed << std::setprecision(1) << r.elapsed_seconds << " s ("
       << std::setprecision(0) << rate << " customers/s)\n";
   if (r.watermark_after) out << "  watermark  " << *r.watermark_after << "\n";
   if (c.not_accepted() > 0) {

@@ -137,7 +137,9 @@ void read_source(const SectionReader& r, const std::filesystem::path& file, Sour
 
 void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem::path& file) {
   r.expect_keys({"base_url", "token_env", "requester", "business_unit", "batch_size",
-                 "timeout_seconds", "max_in_flight", "ca_file"});
+                 "timeout_seconds", "max_in_flight", "ca_file", "max_attempts",
+                 "retry_initial_ms", "retry_max_ms", "retry_budget_seconds",
+                 "max_failed_batches"});
   r.read("base_url", a.base_url);
   if (a.base_url.rfind("http://", 0) != 0 && a.base_url.rfind("https://", 0) != 0) {
     r.fail("base_url", "must start with https:// (or http:// for a local sandbox)");
@@ -153,6 +155,11 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
   r.read("batch_size", a.batch_size, 1, 10000);
   r.read("timeout_seconds", a.timeout_seconds, 1, 3600);
   r.read("max_in_flight", a.max_in_flight, 1, 64);
+  r.read("max_attempts", a.max_attempts, 1, 100);
+  r.read("retry_initial_ms", a.retry_initial_ms, 0, 600000);
+  r.read("retry_max_ms", a.retry_max_ms, 0, 3600000);
+  r.read("retry_budget_seconds", a.retry_budget_seconds, 0, 86400);
+  r.read("max_failed_batches", a.max_failed_batches, 1, 1000);
   std::string ca;
   r.read("ca_file", ca);
   if (!ca.empty()) a.ca_file = resolve(file, ca).string();

@@ -27,6 +27,11 @@ struct AmlyzeConfig {
   int timeout_seconds = 30;
   int max_in_flight = 4;
   std::string ca_file;  // extra CA bundle for TLS; empty: the system's
+  int max_attempts = 5;             // per batch, the first try included
+  int retry_initial_ms = 500;       // first backoff; doubles per attempt
+  int retry_max_ms = 30000;         // cap of one backoff
+  int retry_budget_seconds = 600;   // all backoff waits of one run together
+  int max_failed_batches = 3;       // consecutive batches that end failed: stop the run
 };
 
 struct LedgerConfig {

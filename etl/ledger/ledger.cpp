@@ -121,6 +121,35 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
   s.bind(15, run).run();
 }
 
+long long Ledger::resolve_abandoned(long long current_run) {
+  Transaction tx(db_);
+  Statement s(db_, now_sql("UPDATE submissions SET outcome = 'unknown', finished_at = NOW(), "
+                           "error_description = 'no answer recorded: run ' || run_id || "
+                           "' ended before it was (crash or kill); resent by run ' || ?1 "
+                           "WHERE outcome = 'in_flight' AND run_id <> ?1"));
+  s.bind(1, current_run).run();
+  const long long resolved = sqlite3_changes(db_.handle());
+  Statement c(db_, now_sql("UPDATE customers SET last_outcome = 'failed', updated_at = NOW() "
+                           "WHERE last_outcome = 'in_flight'"));
+  c.run();
+  Statement r(db_, "UPDATE runs SET outcome = 'crashed', error = 'ended without finishing "
+                   "(crash or kill)' WHERE outcome = 'running' AND run_id <> ?1");
+  r.bind(1, current_run).run();
+  tx.commit();
+  return resolved;
+}
+
+std::vector<std::string> Ledger::retry_candidates(const std::optional<std::string>& ext_id) {
+  Statement s(db_, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
+                          : "SELECT customer_ext_id FROM customers WHERE last_outcome IN "
+                            "('failed', 'rejected', 'in_flight') ORDER BY customer_ext_id");
+  if (ext_id) s.bind(1, *ext_id);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  if (ext_id && out.empty()) out.push_back(*ext_id);  // unknown to the ledger: read it anyway
+  return out;
+}
+
 std::optional<std::string> Ledger::watermark() {
   Statement s(db_, "SELECT value FROM sync_state WHERE key = 'watermark'");
   if (!s.step()) return std::nullopt;

@@ -68,6 +68,14 @@ class Ledger {
                   const RunCounts& counts, const std::optional<std::string>& watermark_after,
                   const std::string& error);
 
+  // A run that died (crash, SIGKILL, power loss) left submissions in_flight and its run row
+  // running: marks them unknown / crashed and their customers failed, so they are resent.
+  // Returns how many submissions it resolved. Call with the run lock held.
+  long long resolve_abandoned(long long current_run);
+
+  // customerExtIds whose last outcome is failed or rejected (or one given id), for `retry`.
+  std::vector<std::string> retry_candidates(const std::optional<std::string>& ext_id);
+
   std::optional<std::string> watermark();
   void set_watermark(const std::string& value, long long run);
 

@@ -36,6 +36,21 @@ std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e) {
          what + "\nFix the query; nothing was sent.";
 }
 
+// A PostgreSQL text[] literal: every element double-quoted, backslash and quote escaped.
+std::string array_literal(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 }  // namespace
 
 ExtractCursor::ExtractCursor(const std::string& conninfo) {
@@ -51,7 +66,8 @@ ExtractCursor::ExtractCursor(const std::string& conninfo) {
 ExtractCursor::~ExtractCursor() = default;
 
 void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
-                         const std::optional<std::string>& watermark, int lookback_seconds) {
+                         const std::optional<std::string>& watermark, int lookback_seconds,
+                         const std::vector<std::string>* only_ext_ids) {
   sql_file_ = sql_file;
   try {
     transaction_ = std::make_unique<pqxx::work>(*connection_, "extract");
@@ -74,9 +90,14 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
   }
   try {
     // Same line as the query's first line, so PostgreSQL's LINE n matches the file.
-    transaction_->exec_params(std::string("DECLARE ") + kCursor + " NO SCROLL CURSOR FOR " +
-                                  trim_statement(sql),
-                              window_start_);
+    const std::string declare = std::string("DECLARE ") + kCursor + " NO SCROLL CURSOR FOR ";
+    if (only_ext_ids == nullptr) {
+      transaction_->exec_params(declare + trim_statement(sql), window_start_);
+    } else {
+      transaction_->exec_params(declare + "SELECT * FROM (" + trim_statement(sql) +
+                                    "\n) AS amlyze_selected WHERE \"customerExtId\" = ANY ($2::text[])",
+                                window_start_, array_literal(*only_ext_ids));
+    }
   } catch (const pqxx::broken_connection& e) {
     throw SourceError(std::string("PostgreSQL connection lost: ") + e.what());
   } catch (const pqxx::sql_error& e) {

@@ -27,8 +27,12 @@ class ExtractCursor {
   // `watermark` minus `lookback_seconds`, or '-infinity' without a watermark (first run, --full).
   // Throws ConfigError naming `sql_file` and the line for SQL the server refuses, SourceError for
   // connection trouble.
+  // With `only_ext_ids`, the query reads everything ($1 = '-infinity') but keeps only those
+  // customers: the filter is applied outside the integrator's query and PostgreSQL pushes it
+  // down to the customer table.
   void open(const std::string& sql, const std::string& sql_file,
-            const std::optional<std::string>& watermark, int lookback_seconds);
+            const std::optional<std::string>& watermark, int lookback_seconds,
+            const std::vector<std::string>* only_ext_ids = nullptr);
 
   // $1 as passed to the query.
   const std::string& window_start() const { return window_start_; }

@@ -14,6 +14,7 @@
 #include "sync/planner.hpp"
 #include "util/errors.hpp"
 #include "util/exit_codes.hpp"
+#include "util/stop_signal.hpp"
 #include "util/log.hpp"
 #include "util/text.hpp"
 
@@ -49,33 +50,73 @@ class RunLoop {
         counts_(result.counts) {}
 
   void run(const std::string& sql, const std::string& token) {
-    source::ExtractCursor cursor(config_.source.conninfo);
-    const auto watermark = options_.full ? std::nullopt : ledger_.watermark();
-    cursor.open(sql, config_.source.extract_sql.string(), watermark,
-                config_.source.lookback_seconds);
+    make_sink(token);
+    if (options_.command == Command::kRetry) {
+      retry_selected(sql);
+    } else {
+      source::ExtractCursor cursor(config_.source.conninfo);
+      const auto watermark = options_.full ? std::nullopt : ledger_.watermark();
+      cursor.open(sql, config_.source.extract_sql.string(), watermark,
+                  config_.source.lookback_seconds);
+      started(cursor);
+      read_all(cursor);
+      cursor.close();
+    }
+    sink_->flush();
+    report_held_back();
+    if (dry()) {
+      dry_writer_->finish(result_.window_start, result_.snapshot);
+    } else if (options_.command == Command::kRun) {
+      advance_watermark();
+    }
+    if (sender_ != nullptr) {
+      result_.http_requests = sender_->http_requests();
+      result_.http_retries = sender_->retries();
+    }
+  }
+
+ private:
+  static constexpr std::size_t kRetryChunk = 5000;
+
+  void started(const source::ExtractCursor& cursor) {
     result_.window_start = cursor.window_start();
     result_.snapshot = cursor.snapshot_time();
     if (!dry()) ledger_.set_window(result_.run_id, result_.window_start, result_.snapshot);
     log_info("run " + std::to_string(result_.run_id) + " (" + result_.mode +
              "): reading customers changed since " + result_.window_start);
-    make_sink(token);
-    read_all(cursor);
-    cursor.close();
-    sink_->flush();
+  }
+
+  // `retry`: re-read the selected customers' current rows, in chunks, and resend them.
+  void retry_selected(const std::string& sql) {
+    const std::vector<std::string> ids = ledger_.retry_candidates(options_.ext_id);
+    log_info("retry: " + std::to_string(ids.size()) + " customers to re-read and resend");
+    for (std::size_t at = 0; at < ids.size(); at += kRetryChunk) {
+      const std::vector<std::string> chunk(
+          ids.begin() + static_cast<long>(at),
+          ids.begin() + static_cast<long>(std::min(ids.size(), at + kRetryChunk)));
+      source::ExtractCursor cursor(config_.source.conninfo);
+      cursor.open(sql, config_.source.extract_sql.string(), std::nullopt,
+                  config_.source.lookback_seconds, &chunk);
+      if (at == 0) started(cursor);
+      read_all(cursor);
+      cursor.close();
+    }
+    result_.not_in_source = static_cast<long long>(ids.size()) - counts_.extracted;
+    if (result_.not_in_source > 0) {
+      log_warn(std::to_string(result_.not_in_source) +
+               " customers to retry are no longer returned by the extract query");
+    }
+  }
+
+  void report_held_back() {
     const long long held_back = counts_.invalid + counts_.duplicate;
     if (held_back > kLoggedHoldBacks) {
       log_warn(std::to_string(held_back) + " customers held back in all (" +
                std::to_string(held_back - kLoggedHoldBacks) +
                " more than logged above): see sql/audit/not_accepted_last_run.sql");
     }
-    if (dry()) {
-      dry_writer_->finish(result_.window_start, result_.snapshot);
-    } else {
-      advance_watermark();
-    }
   }
 
- private:
   bool dry() const { return options_.dry_run_dir.has_value(); }
 
   void make_sink(const std::string& token) {
@@ -86,11 +127,14 @@ class RunLoop {
       sink_ = std::move(writer);
       return;
     }
-    http_ = std::make_unique<amlyze::HttpClient>(amlyze::HttpOptions{
-        config_.amlyze.timeout_seconds, config_.amlyze.ca_file});
-    SenderSettings settings{config_.amlyze.base_url + amlyze::kBatchPath, token,
-                            config_.amlyze.token_env, batch_size, result_.run_id};
-    auto sender = std::make_unique<BatchSender>(settings, ledger_, *http_, counts_);
+    const AmlyzeConfig& a = config_.amlyze;
+    http_ = std::make_unique<amlyze::HttpClient>(amlyze::HttpOptions{a.timeout_seconds, a.ca_file});
+    const RetrySettings retry{a.max_attempts, a.retry_initial_ms, a.retry_max_ms,
+                              a.retry_budget_seconds * 1000LL, a.max_failed_batches};
+    SenderSettings settings{a.base_url + amlyze::kBatchPath, "batch-customers", token,
+                            a.token_env, batch_size, result_.run_id, retry};
+    auto sender =
+        std::make_unique<BatchSender>(settings, ledger_, *http_, counts_, Backoff(retry));
     sender_ = sender.get();
     sink_ = std::move(sender);
   }
@@ -109,6 +153,7 @@ class RunLoop {
       }
       if (!dry()) ledger_.begin_work();
       for (std::size_t i = 0; i < cursor.rows(); ++i) {
+        throw_if_stop_requested();
         cursor.row(i, row);
         handle(model::transform_row(plan_, row, transform));
       }
@@ -132,7 +177,7 @@ class RunLoop {
     const auto state = ledger_.customer(c.ext_id);
     const bool seen = dry() ? !seen_.insert(c.ext_id).second
                             : state && state->last_seen_run == result_.run_id;
-    const Decision decision = decide(c, state, seen, false);
+    const Decision decision = decide(c, state, seen, options_.command == Command::kRetry);
     if (!dry() && decision != Decision::kDuplicate) {
       ledger_.touch(result_.run_id, c.ext_id, c.entity_type, c.hash, c.changed_at);
     }
@@ -217,8 +262,17 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
   ledger::Ledger ledger(config.ledger.path);
 
   RunResult result;
-  result.mode = dry ? "dry-run" : options.full ? "full" : "incremental";
-  result.run_id = ledger.begin_run("run", result.mode);
+  const bool retry = options.command == Command::kRetry;
+  result.mode = dry ? "dry-run" : options.full ? "full" : retry ? "retry" : "incremental";
+  result.run_id = ledger.begin_run(retry ? "retry" : "run", result.mode);
+  if (!dry) {
+    result.resolved_in_flight = ledger.resolve_abandoned(result.run_id);
+    if (result.resolved_in_flight > 0) {
+      log_warn(std::to_string(result.resolved_in_flight) +
+               " submissions of a run that ended abnormally had no recorded answer: their "
+               "customers are resent now");
+    }
+  }
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
@@ -228,8 +282,9 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
     result.elapsed_seconds = elapsed();
     try {
       ledger.commit_work();  // what was recorded for rows already read stays true
-      ledger.finish_run(result.run_id, "aborted", exit_code_for(e), result.counts, std::nullopt,
-                        e.what());
+      const bool interrupted = dynamic_cast<const InterruptedError*>(&e) != nullptr;
+      ledger.finish_run(result.run_id, interrupted ? "interrupted" : "aborted", exit_code_for(e),
+                        result.counts, std::nullopt, e.what());
     } catch (const std::exception& also) {
       log_error(std::string("could not record the aborted run: ") + also.what());
     }

@@ -1,5 +1,6 @@
-// The `run` command: extract changed customers, transform and validate them, skip what AMLYZE
-// already has, send the rest in batches, record everything, advance the watermark safely.
+// The `run` and `retry` commands: extract changed customers (or, for retry, the customers whose
+// last outcome is failed or rejected), transform and validate them, skip what AMLYZE already
+// has, send the rest in batches, record everything, advance the watermark safely (run only).
 #pragma once
 
 #include <filesystem>
@@ -11,9 +12,13 @@
 
 namespace etl::sync {
 
+enum class Command { kRun, kRetry };
+
 struct RunOptions {
+  Command command = Command::kRun;
   bool full = false;                                 // ignore the watermark
   std::optional<std::filesystem::path> dry_run_dir;  // no HTTP: write batches and a plan here
+  std::optional<std::string> ext_id;                 // retry: only this customer
 };
 
 struct RunResult {
@@ -25,6 +30,10 @@ struct RunResult {
   std::string snapshot;
   std::optional<std::string> watermark_after;
   double elapsed_seconds = 0;
+  long long http_requests = 0;
+  long long http_retries = 0;
+  long long resolved_in_flight = 0;  // left by a crashed run, resent by this one
+  long long not_in_source = 0;       // retry: customers the extract no longer returns
 };
 
 // Runs once. Expected per-customer outcomes are in the result; what stops the run throws

@@ -55,4 +55,10 @@ class BusyError : public Error {
   using Error::Error;
 };
 
+// SIGINT/SIGTERM: the batch in flight was finished and recorded, nothing more was sent (exit 130).
+class InterruptedError : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace etl
