@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -33,8 +34,11 @@ void drain(int out_fd, int err_fd, ProcessResult& result) {
 
 }  // namespace
 
-ProcessResult run_process(const std::vector<std::string>& argv,
-                          const std::map<std::string, std::string>& env) {
+namespace {
+
+// Forks and execs `argv` with stdout/stderr on pipes; returns the pid and the read ends.
+int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+          int& out_fd, int& err_fd) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -60,12 +64,46 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
+  out_fd = out_pipe[0];
+  err_fd = err_pipe[0];
+  return pid;
+}
+
+ProcessResult finish(int pid, int out_fd, int err_fd) {
   ProcessResult result;
-  drain(out_pipe[0], err_pipe[0], result);
+  drain(out_fd, err_fd, result);
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& env) {
+  int out_fd = -1;
+  int err_fd = -1;
+  const int pid = spawn(argv, env, out_fd, err_fd);
+  return finish(pid, out_fd, err_fd);
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& env) {
+  pid_ = spawn(argv, env, out_fd_, err_fd_);
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (done_) return;
+  kill(pid_, SIGKILL);
+  finish(pid_, out_fd_, err_fd_);
+}
+
+void BackgroundProcess::signal(int signo) { kill(pid_, signo); }
+
+ProcessResult BackgroundProcess::wait() {
+  done_ = true;
+  return finish(pid_, out_fd_, err_fd_);
 }
 
 }  // namespace etl::test
