@@ -113,7 +113,7 @@ TEST_SUITE("delivery") {
     CHECK(http.requests.size() == 3);
     CHECK(f.counts.created == 4);
     CHECK(f.counts.failed == 0);
-    CHECK(s.retries() == 2);
+    CHECK(f.counts.http_retries == 2);
     CHECK(f.value("SELECT count(DISTINCT communication_number) FROM submissions") == "12");
     CHECK(f.value("SELECT count(*) FROM submissions WHERE outcome = 'failed'") == "8");
     CHECK(f.value("SELECT count(*) FROM customers WHERE last_outcome = 'accepted'") == "4");

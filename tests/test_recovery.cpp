@@ -77,7 +77,7 @@ TEST_SUITE("recovery") {
     EtlHarness h(1500);
     h.config()["amlyze"]["batch_size"] = 1;
     auto run = h.start_etl({"run"});
-    pause_ms(800);
+    for (int i = 0; i < 400 && h.sandbox().stats().batches < 20; ++i) pause_ms(50);
     run->signal(SIGTERM);
     const auto r = run->wait();
     INFO(r.err);
@@ -163,7 +163,8 @@ TEST_SUITE("recovery") {
     REQUIRE(h.etl({"run", "--dry-run", (h.dir() / "dry").string()}).exit_code == 0);  // creates it
     h.config()["amlyze"]["batch_size"] = 2;
     auto run = h.start_etl({"run"});
-    pause_ms(500);
+    for (int i = 0; i < 400 && h.sandbox().stats().batches < 10; ++i) pause_ms(50);
+    REQUIRE(h.sandbox().stats().batches >= 10);
     {
       etl::ledger::Database blocker(h.ledger_path().string());
       blocker.exec("BEGIN EXCLUSIVE");

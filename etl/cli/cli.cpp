@@ -30,6 +30,9 @@ int run_cli(int argc, char** argv) {
   std::string level = "info";
   app.add_option("--log-level", level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  std::string format = "text";
+  app.add_option("--log-format", format, "text (one line each) or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
 
   std::string config;
   sync::RunOptions run_options;
@@ -58,6 +61,7 @@ int run_cli(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   set_log_level(parse_level(level));
+  set_log_format(format == "json" ? LogFormat::kJson : LogFormat::kText);
   try {
     if (!dry_run.empty()) run_options.dry_run_dir = dry_run;
     if (!ext_id.empty()) retry_options.ext_id = ext_id;

@@ -33,7 +33,7 @@ void print_summary(const sync::RunResult& r, std::ostream& out) {
       << c.held << "\n"
       << "  problems   rejected " << c.rejected << ", invalid " << c.invalid << ", failed "
       << c.failed << ", duplicate " << c.duplicate << "\n"
-      << "  http       " << r.http_requests << " requests, " << r.http_retries << " retries\n";
+      << "  http       " << c.http_requests << " requests, " << c.http_retries << " retries\n";
   if (r.resolved_in_flight > 0) {
     out << "  recovered  " << r.resolved_in_flight
         << " submissions left in flight by a run that ended abnormally\n";

@@ -136,7 +136,7 @@ void read_source(const SectionReader& r, const std::filesystem::path& file, Sour
 }
 
 void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem::path& file) {
-  r.expect_keys({"base_url", "token_env", "requester", "business_unit", "batch_size",
+  r.expect_keys({"base_url", "token_env", "token_file", "token_credential", "requester", "business_unit", "batch_size",
                  "timeout_seconds", "max_in_flight", "ca_file", "max_attempts",
                  "retry_initial_ms", "retry_max_ms", "retry_budget_seconds",
                  "max_failed_batches"});
@@ -147,6 +147,10 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
   while (!a.base_url.empty() && a.base_url.back() == '/') a.base_url.pop_back();
   r.read("token_env", a.token_env);
   if (a.token_env.empty()) r.fail("token_env", "must name the environment variable with the token");
+  std::string token_file;
+  r.read("token_file", token_file);
+  if (!token_file.empty()) a.token_file = resolve(file, token_file);
+  r.read("token_credential", a.token_credential);
   r.read("requester", a.requester);
   if (a.requester.empty() || a.requester.size() > 100) {
     r.fail("requester", "must be 1 to 100 characters (AMLYZE's limit)");
@@ -200,7 +204,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& file) 
   const json root = parse_text(text, file);
   if (!root.is_object()) throw ConfigError(file.string() + ":1:1: must be a JSON object { ... }");
   SectionReader top(text, file, "config", root);
-  top.expect_keys({"source", "amlyze", "ledger", "classifiers"});
+  top.expect_keys({"source", "amlyze", "ledger", "metrics", "classifiers"});
 
   Config config;
   config.file = file;
@@ -213,6 +217,11 @@ Config parse_config(const std::string& text, const std::filesystem::path& file) 
   std::string path = "../var/ledger.sqlite";
   ledger.read("path", path);
   config.ledger.path = resolve(file, path);
+  const SectionReader metrics(text, file, "metrics", section(root, "metrics", text, file));
+  metrics.expect_keys({"textfile"});
+  std::string textfile;
+  metrics.read("textfile", textfile);
+  if (!textfile.empty()) config.metrics.textfile = resolve(file, textfile);
   const json& classifiers = section(root, "classifiers", text, file);
   read_classifiers(SectionReader(text, file, "classifiers", classifiers), classifiers,
                    config.classifiers);

@@ -21,6 +21,8 @@ struct SourceConfig {
 struct AmlyzeConfig {
   std::string base_url = "http://127.0.0.1:8089";
   std::string token_env = "AMLYZE_TOKEN";
+  std::filesystem::path token_file;               // read the token from this file instead
+  std::string token_credential = "amlyze-token";  // systemd LoadCredential= name
   std::string requester = "CORE_BANKING";
   std::optional<std::string> business_unit;
   int batch_size = 500;
@@ -32,6 +34,10 @@ struct AmlyzeConfig {
   int retry_max_ms = 30000;         // cap of one backoff
   int retry_budget_seconds = 600;   // all backoff waits of one run together
   int max_failed_batches = 3;       // consecutive batches that end failed: stop the run
+};
+
+struct MetricsConfig {
+  std::filesystem::path textfile;  // Prometheus textfile-collector file; empty: none
 };
 
 struct LedgerConfig {
@@ -47,6 +53,7 @@ struct Config {
   SourceConfig source;
   AmlyzeConfig amlyze;
   LedgerConfig ledger;
+  MetricsConfig metrics;
   Classifiers classifiers;
 };
 

@@ -108,7 +108,8 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
   Statement s(db_, now_sql("UPDATE runs SET finished_at = NOW(), outcome = ?, exit_code = ?, "
                            "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
                            "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
-                           "watermark_after = ?, error = ? WHERE run_id = ?"));
+                           "watermark_after = ?, error = ?, http_requests = ?, http_retries = ? "
+                           "WHERE run_id = ?"));
   s.bind(1, outcome).bind(2, static_cast<long long>(exit_code)).bind(3, c.extracted);
   s.bind(4, c.created).bind(5, c.updated).bind(6, c.unchanged).bind(7, c.held);
   s.bind(8, c.rejected).bind(9, c.invalid).bind(10, c.failed).bind(11, c.duplicate);
@@ -118,7 +119,7 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
   } else {
     s.bind(14, error);
   }
-  s.bind(15, run).run();
+  s.bind(15, c.http_requests).bind(16, c.http_retries).bind(17, run).run();
 }
 
 long long Ledger::resolve_abandoned(long long current_run) {

@@ -26,7 +26,8 @@ struct CustomerState {
 
 struct RunCounts {
   long long extracted = 0, created = 0, updated = 0, unchanged = 0, held = 0, rejected = 0,
-            invalid = 0, failed = 0, duplicate = 0, batches = 0;
+            invalid = 0, failed = 0, duplicate = 0, batches = 0, http_requests = 0,
+            http_retries = 0;
   long long not_accepted() const { return held + rejected + invalid + failed + duplicate; }
 };
 

@@ -44,16 +44,29 @@ RuleResult save_item(const json& item, SandboxState& state) {
   }
 }
 
-RuleResult decide(const json& item, BatchMode mode, SandboxState& state) {
+// After O005 so that the number is burnt as for any other rejection; before the rules so that the
+// scripted code comes back whatever else is wrong with the item.
+RuleResult scripted_rejection(const json& item, const ScriptedRejections& scripted) {
+  const auto ext_id = item.find("customerExtId");
+  if (scripted.empty() || ext_id == item.end() || !ext_id->is_string()) return std::nullopt;
+  const auto it = scripted.find(ext_id->get<std::string>());
+  if (it == scripted.end()) return std::nullopt;
+  return Rejection{it->second, "Rejected by the sandbox fault plan"};
+}
+
+RuleResult decide(const json& item, BatchMode mode, SandboxState& state,
+                  const ScriptedRejections& scripted) {
   if (auto rejection = check_communication_number(item, state)) return rejection;
+  if (auto rejection = scripted_rejection(item, scripted)) return rejection;
   if (auto rejection = check_customer(item)) return rejection;
   if (mode == BatchMode::kSave) return save_item(item, state);
   return std::nullopt;
 }
 
-json process_item(const json& item, BatchMode mode, SandboxState& state) {
+json process_item(const json& item, BatchMode mode, SandboxState& state,
+                  const ScriptedRejections& scripted) {
   const auto started = Clock::now();
-  const RuleResult rejection = decide(item, mode, state);
+  const RuleResult rejection = decide(item, mode, state, scripted);
   json result = {{"resultType", rejection ? "REQUEST_REJECTED" : "REQUEST_ACCEPTED"},
                  {"communicationNumber", string_or_null(item, "communicationNumber")},
                  {"customerExtId", string_or_null(item, "customerExtId")},
@@ -69,12 +82,13 @@ json process_item(const json& item, BatchMode mode, SandboxState& state) {
 
 }  // namespace
 
-json process_batch(const json& customers, BatchMode mode, SandboxState& state) {
+json process_batch(const json& customers, BatchMode mode, SandboxState& state,
+                   const ScriptedRejections& scripted) {
   const auto started = Clock::now();
   state.count_batch(customers.size());
   std::vector<json> results;
   results.reserve(customers.size());
-  for (const json& item : customers) results.push_back(process_item(item, mode, state));
+  for (const json& item : customers) results.push_back(process_item(item, mode, state, scripted));
   // AMLYZE does not promise that results keep the request order. Reversing them makes every
   // client prove that it matches results by communicationNumber, not by position.
   std::reverse(results.begin(), results.end());

@@ -1,10 +1,13 @@
 // amlyze-sandbox: serves AMLYZE's customer batch endpoints until SIGINT or SIGTERM.
 //
 //   AMLYZE_TOKEN=secret amlyze-sandbox [--host 127.0.0.1] [--port 8089] [--token-env AMLYZE_TOKEN]
-//                                      [--port-file FILE]
+//                                      [--port-file FILE] [--faults FILE]
 //
-// Exit codes: 0 stopped by a signal; 1 cannot bind or write the port file; 2 usage error or no
-// token in the environment.
+// --faults starts with the fault plan in FILE (JSON as in sandbox/fault_plan.hpp), so that a
+// script's plan is in force before any client can reach the server.
+//
+// Exit codes: 0 stopped by a signal; 1 cannot bind or write the port file; 2 usage error, no
+// token in the environment, or an unreadable or invalid fault plan.
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "sandbox/fault_plan.hpp"
 #include "sandbox/sandbox_server.hpp"
 
 namespace {
@@ -66,6 +70,8 @@ int main(int argc, char** argv) {
   app.add_option("--token-env", token_env, "Environment variable holding the bearer token")
       ->capture_default_str();
   app.add_option("--port-file", port_file, "Write the bound port to this file");
+  std::string faults_file;
+  app.add_option("--faults", faults_file, "Start with the fault plan in this JSON file");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -80,9 +86,20 @@ int main(int argc, char** argv) {
   }
   options.token = token;
 
+  etl::sandbox::FaultPlan faults;
+  if (!faults_file.empty()) {
+    try {
+      faults = etl::sandbox::load_fault_plan(faults_file);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "amlyze-sandbox: --faults " << e.what() << '\n';
+      return kExitUsage;
+    }
+  }
+
   const sigset_t signals = block_stop_signals();
   try {
     etl::sandbox::SandboxServer server(options);
+    server.set_faults(faults);
     const int port = server.start();
     if (!port_file.empty()) write_port_file(port_file, port);
     std::cout << "amlyze-sandbox listening on http://" << url_host(options.host) << ":" << port

@@ -5,9 +5,10 @@ namespace etl::sandbox {
 
 bool SandboxStats::operator==(const SandboxStats& other) const {
   return http_requests == other.http_requests && unauthorized == other.unauthorized &&
-         bad_requests == other.bad_requests && batches == other.batches && items == other.items &&
-         accepted == other.accepted && rejected == other.rejected && creates == other.creates &&
-         updates == other.updates && by_error_code == other.by_error_code;
+         bad_requests == other.bad_requests && faults_injected == other.faults_injected &&
+         batches == other.batches && items == other.items && accepted == other.accepted &&
+         rejected == other.rejected && creates == other.creates && updates == other.updates &&
+         by_error_code == other.by_error_code;
 }
 
 nlohmann::json to_json_value(const SandboxStats& stats) {
@@ -16,6 +17,7 @@ nlohmann::json to_json_value(const SandboxStats& stats) {
   return {{"httpRequests", stats.http_requests},
           {"unauthorized", stats.unauthorized},
           {"badRequests", stats.bad_requests},
+          {"faultsInjected", stats.faults_injected},
           {"batches", stats.batches},
           {"items", stats.items},
           {"accepted", stats.accepted},
@@ -72,6 +74,11 @@ void SandboxState::count_unauthorized() {
 void SandboxState::count_bad_request() {
   std::lock_guard lock(mutex_);
   ++stats_.bad_requests;
+}
+
+void SandboxState::count_fault() {
+  std::lock_guard lock(mutex_);
+  ++stats_.faults_injected;
 }
 
 void SandboxState::count_batch(std::size_t items) {

@@ -39,6 +39,9 @@ struct SandboxStats {
   std::size_t rejected = 0;
   std::size_t creates = 0;
   std::size_t updates = 0;
+  // Requests a fault plan acted on: a step other than "none", a failure_rate draw or a poisoned
+  // batch. Apply-then-* batches also count in batches and items, as they were processed.
+  std::size_t faults_injected = 0;
   std::map<std::string, std::size_t> by_error_code;
 
   bool operator==(const SandboxStats& other) const;
@@ -65,6 +68,7 @@ class SandboxState {
   void count_http_request();
   void count_unauthorized();
   void count_bad_request();
+  void count_fault();
   void count_batch(std::size_t items);
   // Counts one item's outcome; an empty `error_code` means accepted.
   void count_result(const std::string& error_code);

@@ -72,7 +72,7 @@ void BatchSender::send(Unit unit) {
   const long long batch_id =
       ledger_.record_intents(settings_.run_id, settings_.endpoint, body.size(), intents);
   ++counts_.batches;
-  ++requests_;
+  ++counts_.http_requests;
   const amlyze::HttpResponse response = http_.post_json(settings_.url, body, settings_.token);
   const amlyze::BatchReply reply = amlyze::interpret(response);
 
@@ -179,7 +179,7 @@ std::optional<long long> BatchSender::settle_failed(Unit& unit, const amlyze::Ba
       log_warn("batch of " + std::to_string(unit.items.size()) + " failed (" +
                reply.error.substr(0, 80) + "): attempt " + std::to_string(unit.attempt + 1) +
                " in " + std::to_string(*delay) + " ms");
-      ++retries_;
+      ++counts_.http_retries;
       work_.push_front({std::move(unit.items), unit.attempt + 1});
       unit.items.clear();
       return delay;

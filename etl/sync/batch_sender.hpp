@@ -44,8 +44,6 @@ class BatchSender : public Sink {
   // The oldest `_changed_at` among customers without a final outcome in this run: the watermark
   // must stay at or below it so the next run reads them again.
   const std::optional<std::string>& oldest_unfinished() const { return oldest_unfinished_; }
-  long long http_requests() const { return requests_; }
-  long long retries() const { return retries_; }
 
  private:
   struct Pending {
@@ -82,8 +80,6 @@ class BatchSender : public Sink {
   bool held_ = false;
   int failed_in_a_row_ = 0;
   std::string stop_reason_;  // set when the run must stop once the current batch is recorded
-  long long requests_ = 0;
-  long long retries_ = 0;
 };
 
 }  // namespace etl::sync

@@ -11,7 +11,9 @@
 #include "source/extract_cursor.hpp"
 #include "sync/batch_sender.hpp"
 #include "sync/dry_run_writer.hpp"
+#include "sync/metrics_file.hpp"
 #include "sync/planner.hpp"
+#include "sync/token.hpp"
 #include "util/errors.hpp"
 #include "util/exit_codes.hpp"
 #include "util/stop_signal.hpp"
@@ -22,16 +24,6 @@ namespace etl::sync {
 namespace {
 
 constexpr long long kLoggedHoldBacks = 20;
-
-std::string read_token(const AmlyzeConfig& amlyze) {
-  const char* token = std::getenv(amlyze.token_env.c_str());
-  if (token == nullptr || *token == '\0') {
-    throw ConfigError("environment variable " + amlyze.token_env +
-                      " (amlyze.token_env) is not set: export the AMLYZE bearer token there, or "
-                      "pass it as a systemd credential (see README); nothing was sent");
-  }
-  return token;
-}
 
 std::string read_sql(const SourceConfig& source) {
   try {
@@ -68,10 +60,6 @@ class RunLoop {
       dry_writer_->finish(result_.window_start, result_.snapshot);
     } else if (options_.command == Command::kRun) {
       advance_watermark();
-    }
-    if (sender_ != nullptr) {
-      result_.http_requests = sender_->http_requests();
-      result_.http_retries = sender_->retries();
     }
   }
 
@@ -251,6 +239,16 @@ class RunLoop {
   std::unordered_set<std::string> seen_;  // dry runs only: they leave the ledger untouched
 };
 
+// Metrics must never turn a run's result into a failure: a problem is logged, not thrown.
+void publish_metrics(const Config& config, ledger::Ledger& ledger, long long run_id) {
+  if (config.metrics.textfile.empty()) return;
+  try {
+    write_metrics(config.metrics.textfile, ledger.db(), run_id);
+  } catch (const std::exception& e) {
+    log_warn(std::string("metrics not written: ") + e.what());
+  }
+}
+
 }  // namespace
 
 RunResult run_sync(const Config& config, const RunOptions& options) {
@@ -288,12 +286,14 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
     } catch (const std::exception& also) {
       log_error(std::string("could not record the aborted run: ") + also.what());
     }
+    publish_metrics(config, ledger, result.run_id);
     throw;
   }
   result.exit_code = result.counts.not_accepted() == 0 ? kExitOk : kExitPartial;
   result.elapsed_seconds = elapsed();
   ledger.finish_run(result.run_id, result.exit_code == kExitOk ? "succeeded" : "partial",
                     result.exit_code, result.counts, result.watermark_after, "");
+  publish_metrics(config, ledger, result.run_id);
   return result;
 }
 

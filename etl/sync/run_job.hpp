@@ -30,8 +30,6 @@ struct RunResult {
   std::string snapshot;
   std::optional<std::string> watermark_after;
   double elapsed_seconds = 0;
-  long long http_requests = 0;
-  long long http_retries = 0;
   long long resolved_in_flight = 0;  // left by a crashed run, resent by this one
   long long not_in_source = 0;       // retry: customers the extract no longer returns
 };

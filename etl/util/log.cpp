@@ -1,5 +1,7 @@
 #include "util/log.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -9,6 +11,7 @@ namespace etl {
 namespace {
 
 LogLevel g_level = LogLevel::kInfo;
+LogFormat g_format = LogFormat::kText;
 std::ostream* g_out = nullptr;
 std::mutex g_mutex;
 
@@ -25,13 +28,20 @@ const char* level_name(LogLevel level) {
 }  // namespace
 
 void set_log_level(LogLevel level) { g_level = level; }
+void set_log_format(LogFormat format) { g_format = format; }
 void set_log_stream(std::ostream* out) { g_out = out; }
 
 void log(LogLevel level, std::string_view message) {
   if (level < g_level) return;
   std::lock_guard<std::mutex> lock(g_mutex);
   std::ostream& out = g_out != nullptr ? *g_out : std::cerr;
-  out << utc_now_iso() << ' ' << level_name(level) << ' ' << message << '\n';
+  if (g_format == LogFormat::kJson) {
+    out << nlohmann::json{{"time", utc_now_iso()}, {"level", level_name(level)}, {"message", std::string(message)}}
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
+  } else {
+    out << utc_now_iso() << ' ' << level_name(level) << ' ' << message << '\n';
+  }
   out.flush();
 }
 

@@ -1,5 +1,6 @@
-// One-line operator logs on stderr: "<UTC time> <level> <message>". Customers appear only by
-// customerExtId and secrets are never passed in (see README, "Secrets").
+// One-line operator logs on stderr: "<UTC time> <level> <message>", or with --log-format json
+// one JSON object per line ({"time","level","message"}) for journald/Loki/ELK. Customers appear
+// only by customerExtId and secrets are never passed in (see README, "Secrets").
 #pragma once
 
 #include <iosfwd>
@@ -9,9 +10,11 @@
 namespace etl {
 
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
+enum class LogFormat { kText, kJson };
 
 // Messages below `level` are dropped. Not thread-safe to change while logging.
 void set_log_level(LogLevel level);
+void set_log_format(LogFormat format);
 // Redirects log output (tests); nullptr restores stderr.
 void set_log_stream(std::ostream* out);
 

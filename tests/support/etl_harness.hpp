@@ -1,5 +1,6 @@
-// End-to-end fixture: a reference bank database, the sandbox on a loopback port, a temporary
-// folder with a config file and a ledger, and the real amlyze-etl binary run against them.
+// End-to-end fixture: a reference bank database (or another source database with its extract
+// query), the sandbox on a loopback port, a temporary folder with a config file and a ledger, and
+// the real amlyze-etl binary run against them.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "sandbox/sandbox_server.hpp"
 #include "support/process.hpp"
 #include "support/reference_bank.hpp"
+#include "support/sql_database.hpp"
 
 namespace etl::test {
 
@@ -34,8 +36,13 @@ void write_text(const std::filesystem::path& file, const std::string& text);
 class EtlHarness {
  public:
   explicit EtlHarness(int customers, int invalid_every = 0);
+  // The same against another source database, read with the extract query `extract_sql` (a path).
+  EtlHarness(std::unique_ptr<SqlDatabase> source, const std::string& extract_sql);
 
-  ReferenceBank& bank() { return bank_; }
+  // The reference bank; throws std::logic_error for a harness built on a SqlDatabase.
+  ReferenceBank& bank();
+  // The source database; throws std::logic_error for a harness built on the reference bank.
+  SqlDatabase& source();
   sandbox::SandboxServer& sandbox() { return *sandbox_; }
   const std::string& token() const { return token_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
@@ -48,14 +55,21 @@ class EtlHarness {
   // Runs `amlyze-etl <args...> --config <config>` with the token in its environment.
   ProcessResult etl(const std::vector<std::string>& args,
                     std::map<std::string, std::string> env = {});
+  // Starts `amlyze-etl <args...> --config <config>` in the background.
+  std::unique_ptr<BackgroundProcess> start_etl(const std::vector<std::string>& args,
+                                               std::map<std::string, std::string> env = {});
   // Rows of a query on the ledger, each column as text ("" for NULL).
   std::vector<std::vector<std::string>> ledger_rows(const std::string& sql) const;
   // First column of the first row.
   std::string ledger_value(const std::string& sql) const;
 
  private:
+  void start(const std::string& conninfo, const std::string& extract_sql);
+  std::vector<std::string> etl_argv(const std::vector<std::string>& args);
+
   TempDir dir_;
-  ReferenceBank bank_;
+  std::unique_ptr<ReferenceBank> bank_;
+  std::unique_ptr<SqlDatabase> source_;
   std::string token_;
   std::unique_ptr<sandbox::SandboxServer> sandbox_;
   nlohmann::json config_;

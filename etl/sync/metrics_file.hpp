@@ -1,0 +1,17 @@
+// The Prometheus textfile-collector file (node_exporter --collector.textfile.directory): written
+// at the end of every run, successful or not, from the ledger's record of it, atomically (a temp
+// file in the same folder, then rename) so the collector never reads half a file.
+#pragma once
+
+#include <filesystem>
+
+#include "ledger/sqlite.hpp"
+
+namespace etl::sync {
+
+// Writes the metrics of run `run_id` (and the time of the last successful run) to `file`.
+// Throws LedgerError when the ledger cannot be read, std::runtime_error when the file cannot be
+// written.
+void write_metrics(const std::filesystem::path& file, ledger::Database& db, long long run_id);
+
+}  // namespace etl::sync
