@@ -51,6 +51,18 @@ int run_cli(int argc, char** argv) {
   retry->add_option("--config", config, "config file")->required();
   retry->add_option("--ext-id", ext_id, "only this customerExtId (whatever its state)");
 
+  sync::RunOptions validate_options;
+  validate_options.command = sync::Command::kValidate;
+  CLI::App* validate = app.add_subcommand(
+      "validate", "Send the extract to validate-batch-customers: AMLYZE checks, saves nothing");
+  validate->add_option("--config", config, "config file")->required();
+  validate->add_flag("--full", validate_options.full, "every customer, not only the changed ones");
+
+  long long report_run = 0;
+  CLI::App* report = app.add_subcommand("report", "One run in detail: outcomes, codes, slow batches");
+  report->add_option("--config", config, "config file")->required();
+  report->add_option("--run", report_run, "run id (see status)")->required();
+
   CLI::App* status = app.add_subcommand("status", "Recent runs and outcome counts from the ledger");
   status->add_option("--config", config, "config file")->required();
 
@@ -65,9 +77,11 @@ int run_cli(int argc, char** argv) {
   try {
     if (!dry_run.empty()) run_options.dry_run_dir = dry_run;
     if (!ext_id.empty()) retry_options.ext_id = ext_id;
-    if (run->parsed() || retry->parsed()) install_stop_handlers();
+    if (run->parsed() || retry->parsed() || validate->parsed()) install_stop_handlers();
     if (run->parsed()) return command_run(config, run_options, std::cout);
     if (retry->parsed()) return command_run(config, retry_options, std::cout);
+    if (validate->parsed()) return command_run(config, validate_options, std::cout);
+    if (report->parsed()) return command_report(config, report_run, std::cout);
     return command_status(config, std::cout);
   } catch (const std::exception& e) {
     log_error(e.what());

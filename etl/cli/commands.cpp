@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "ledger/ledger.hpp"
 #include "ledger/report.hpp"
+#include "util/errors.hpp"
 #include "util/exit_codes.hpp"
 
 namespace etl::cli {
@@ -47,6 +48,22 @@ void print_summary(const sync::RunResult& r, std::ostream& out) {
   if (c.not_accepted() > 0) {
     out << "  see why:   sqlite3 -header -column LEDGER < sql/audit/not_accepted_last_run.sql\n";
   }
+}
+
+int command_report(const std::filesystem::path& config_file, long long run_id, std::ostream& out) {
+  const Config config = load_config(config_file);
+  ledger::Ledger ledger(config.ledger.path);
+  const ledger::Params params = {{":run_id", std::to_string(run_id)}};
+  ledger::Statement exists(ledger.db(), "SELECT 1 FROM runs WHERE run_id = ?");
+  if (!exists.bind(1, run_id).step()) {
+    throw UsageError("no run " + std::to_string(run_id) + " in " + config.ledger.path.string() +
+                     " (see amlyze-etl status)");
+  }
+  out << "run " << run_id << ": customers by outcome and error code\n"
+      << ledger::format_table(ledger::run_audit_query(ledger.db(), "run_report.sql", params))
+      << "\nslowest batches\n"
+      << ledger::format_table(ledger::run_audit_query(ledger.db(), "slowest_batches.sql", params));
+  return kExitOk;
 }
 
 int command_status(const std::filesystem::path& config_file, std::ostream& out) {

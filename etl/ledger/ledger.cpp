@@ -189,7 +189,7 @@ void Ledger::record_unsent(long long run, const std::string& ext_id, const std::
   stmts_->unsent.bind(1, run).bind_optional(2, ext).bind(3, hash).bind(4, outcome_name(outcome));
   stmts_->unsent.bind(5, code).bind(6, description).run();
   // A duplicate does not change the state of the version that was kept.
-  if (ext && outcome != Outcome::kDuplicate) {
+  if (ext && outcome != Outcome::kDuplicate && !audit_only_) {
     stmts_->unsent_state.bind(1, *ext).bind(2, outcome_name(outcome)).bind(3, code).run();
   }
 }
@@ -224,7 +224,7 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
   for (const Intent& i : intents) {
     stmts_->intent.bind(1, run).bind(2, batch_id).bind(3, i.ext_id);
     stmts_->intent.bind(4, i.communication_number).bind(5, i.action).bind(6, i.hash).run();
-    stmts_->intent_state.bind(1, i.ext_id).run();
+    if (!audit_only_) stmts_->intent_state.bind(1, i.ext_id).run();
   }
   tx.commit();
   return batch_id;
@@ -254,6 +254,7 @@ void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
                                                 : std::optional<std::string>(r.error_description);
     stmts_->result.bind(1, outcome_name(r.outcome)).bind_optional(2, code).bind_optional(3, text);
     stmts_->result.bind(4, r.communication_number).run();
+    if (audit_only_) continue;
     stmts_->result_state.bind(1, r.ext_id).bind(2, outcome_name(r.outcome)).bind_optional(3, code);
     stmts_->result_state.bind(4, r.hash).run();
   }

@@ -100,6 +100,9 @@ class Ledger {
   void record_results(long long batch_id, const BatchAnswer& answer,
                       const std::vector<ItemResult>& results);
 
+  // `validate` records its run, batches and answers but must not change any customer's state.
+  void set_audit_only(bool on) { audit_only_ = on; }
+
   Database& db() { return db_; }
 
  private:
@@ -110,7 +113,8 @@ class Ledger {
   Database db_;
   std::unique_ptr<Statements> stmts_;
   std::unique_ptr<Transaction> work_;
-  bool work_wanted_ = false;  // per-row writes are grouped; batches interrupt the group
+  bool work_wanted_ = false;
+  bool audit_only_ = false;  // per-row writes are grouped; batches interrupt the group
 };
 
 }  // namespace etl::ledger

@@ -7,11 +7,12 @@
 
 namespace etl::ledger {
 
-Table run_audit_query(Database& db, const std::string& name) {
+Table run_audit_query(Database& db, const std::string& name, const Params& params) {
   const auto& files = embedded::files();
   const auto it = files.find("sql/audit/" + name);
   if (it == files.end()) throw LedgerError("no audit query named " + name);
   Statement s(db, it->second);
+  for (const auto& [key, value] : params) s.bind_named(key, value);
   Table t;
   while (s.step()) {
     if (t.columns.empty()) t.columns = s.column_names();

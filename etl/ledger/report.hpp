@@ -14,8 +14,11 @@ struct Table {
   std::vector<std::vector<std::string>> rows;  // NULL as ""
 };
 
+// Named parameters of an audit query, e.g. {":run_id", "3"}.
+using Params = std::vector<std::pair<std::string, std::string>>;
+
 // `name` is the file name under sql/audit/, e.g. "recent_runs.sql". Throws LedgerError.
-Table run_audit_query(Database& db, const std::string& name);
+Table run_audit_query(Database& db, const std::string& name, const Params& params = {});
 
 // Aligned columns with a header line, for a terminal.
 std::string format_table(const Table& table);

@@ -70,6 +70,11 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_named(const std::string& name, const std::string& value) {
+  const int index = sqlite3_bind_parameter_index(stmt_, name.c_str());
+  return index > 0 ? bind(index, value) : *this;
+}
+
 bool Statement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

@@ -46,6 +46,8 @@ class Statement {
   // NULL for nullopt.
   Statement& bind_optional(int index, const std::optional<std::string>& value);
   Statement& bind_null(int index);
+  // Binds a named parameter (":run_id") if the statement has it.
+  Statement& bind_named(const std::string& name, const std::string& value);
 
   // Steps once; true when a row is available.
   bool step();

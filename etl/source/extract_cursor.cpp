@@ -1,5 +1,7 @@
 #include "source/extract_cursor.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "util/errors.hpp"
 
 namespace etl::source {
@@ -92,6 +94,7 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
     // Same line as the query's first line, so PostgreSQL's LINE n matches the file.
     const std::string declare = std::string("DECLARE ") + kCursor + " NO SCROLL CURSOR FOR ";
     if (only_ext_ids == nullptr) {
+      estimate(trim_statement(sql));
       transaction_->exec_params(declare + trim_statement(sql), window_start_);
     } else {
       transaction_->exec_params(declare + "SELECT * FROM (" + trim_statement(sql) +
@@ -102,6 +105,20 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
     throw SourceError(std::string("PostgreSQL connection lost: ") + e.what());
   } catch (const pqxx::sql_error& e) {
     throw ConfigError(sql_message(sql_file, e));
+  }
+}
+
+void ExtractCursor::estimate(const std::string& sql) {
+  try {
+    pqxx::subtransaction guard(*transaction_, "estimate");
+    const pqxx::row plan = guard.exec_params1("EXPLAIN (FORMAT JSON) " + sql, window_start_);
+    const auto json = nlohmann::json::parse(plan[0].c_str(), nullptr, false);
+    if (json.is_array() && !json.empty()) {
+      estimated_rows_ = json[0].at("Plan").at("Plan Rows").get<long long>();
+    }
+    guard.commit();
+  } catch (const std::exception&) {
+    // No estimate, no ETA; the extract itself reports real errors.
   }
 }
 

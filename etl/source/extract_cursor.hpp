@@ -36,6 +36,8 @@ class ExtractCursor {
 
   // $1 as passed to the query.
   const std::string& window_start() const { return window_start_; }
+  // PostgreSQL's estimate of the rows the query returns (for the progress ETA), if it gave one.
+  std::optional<long long> estimated_rows() const { return estimated_rows_; }
 
   // The snapshot time of the extract transaction (UTC, PostgreSQL text form).
   const std::string& snapshot_time() const { return snapshot_time_; }
@@ -54,6 +56,7 @@ class ExtractCursor {
 
  private:
   void describe_columns();
+  void estimate(const std::string& sql);
 
   std::unique_ptr<pqxx::connection> connection_;
   std::unique_ptr<pqxx::work> transaction_;
@@ -61,6 +64,7 @@ class ExtractCursor {
   std::vector<model::SourceColumn> columns_;
   std::string snapshot_time_;
   std::string window_start_;
+  std::optional<long long> estimated_rows_;
   std::string sql_file_;
 };
 

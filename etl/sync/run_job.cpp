@@ -13,6 +13,7 @@
 #include "sync/dry_run_writer.hpp"
 #include "sync/metrics_file.hpp"
 #include "sync/planner.hpp"
+#include "sync/progress.hpp"
 #include "sync/token.hpp"
 #include "util/errors.hpp"
 #include "util/exit_codes.hpp"
@@ -67,6 +68,7 @@ class RunLoop {
   static constexpr std::size_t kRetryChunk = 5000;
 
   void started(const source::ExtractCursor& cursor) {
+    progress_.set_estimate(cursor.estimated_rows());
     result_.window_start = cursor.window_start();
     result_.snapshot = cursor.snapshot_time();
     if (!dry()) ledger_.set_window(result_.run_id, result_.window_start, result_.snapshot);
@@ -106,6 +108,8 @@ class RunLoop {
   }
 
   bool dry() const { return options_.dry_run_dir.has_value(); }
+  // Dry runs and validation leave every customer's state alone.
+  bool stateless() const { return dry() || options_.command == Command::kValidate; }
 
   void make_sink(const std::string& token) {
     const auto batch_size = static_cast<std::size_t>(config_.amlyze.batch_size);
@@ -119,7 +123,9 @@ class RunLoop {
     http_ = std::make_unique<amlyze::HttpClient>(amlyze::HttpOptions{a.timeout_seconds, a.ca_file});
     const RetrySettings retry{a.max_attempts, a.retry_initial_ms, a.retry_max_ms,
                               a.retry_budget_seconds * 1000LL, a.max_failed_batches};
-    SenderSettings settings{a.base_url + amlyze::kBatchPath, "batch-customers", token,
+    const bool validate = options_.command == Command::kValidate;
+    SenderSettings settings{a.base_url + (validate ? amlyze::kValidatePath : amlyze::kBatchPath),
+                            validate ? "validate-batch-customers" : "batch-customers", token,
                             a.token_env, batch_size, result_.run_id, retry};
     auto sender =
         std::make_unique<BatchSender>(settings, ledger_, *http_, counts_, Backoff(retry));
@@ -142,6 +148,7 @@ class RunLoop {
       if (!dry()) ledger_.begin_work();
       for (std::size_t i = 0; i < cursor.rows(); ++i) {
         throw_if_stop_requested();
+        progress_.tick();
         cursor.row(i, row);
         handle(model::transform_row(plan_, row, transform));
       }
@@ -163,10 +170,14 @@ class RunLoop {
     if (const model::Problem* p = model::first_mapping_problem(c.problems)) mapping_error(c, *p);
     if (c.ext_id.empty()) return hold_back(c, ledger::Outcome::kInvalid, c.problems);
     const auto state = ledger_.customer(c.ext_id);
-    const bool seen = dry() ? !seen_.insert(c.ext_id).second
-                            : state && state->last_seen_run == result_.run_id;
-    const Decision decision = decide(c, state, seen, options_.command == Command::kRetry);
-    if (!dry() && decision != Decision::kDuplicate) {
+    const bool seen = stateless() ? !seen_.insert(c.ext_id).second
+                                  : state && state->last_seen_run == result_.run_id;
+    Decision decision = decide(c, state, seen, options_.command == Command::kRetry);
+    if (options_.command == Command::kValidate &&
+        (decision == Decision::kUnchanged || decision == Decision::kHeld)) {
+      decision = Decision::kUpdate;  // validation checks every customer, changed or not
+    }
+    if (!stateless() && decision != Decision::kDuplicate) {
       ledger_.touch(result_.run_id, c.ext_id, c.entity_type, c.hash, c.changed_at);
     }
     switch (decision) {
@@ -236,7 +247,8 @@ class RunLoop {
   std::unique_ptr<Sink> sink_;
   BatchSender* sender_ = nullptr;
   DryRunWriter* dry_writer_ = nullptr;
-  std::unordered_set<std::string> seen_;  // dry runs only: they leave the ledger untouched
+  Progress progress_{counts_};
+  std::unordered_set<std::string> seen_;  // stateless runs only: the ledger is not touched
 };
 
 // Metrics must never turn a run's result into a failure: a problem is logged, not thrown.
@@ -261,9 +273,11 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
 
   RunResult result;
   const bool retry = options.command == Command::kRetry;
+  const bool validate = options.command == Command::kValidate;
   result.mode = dry ? "dry-run" : options.full ? "full" : retry ? "retry" : "incremental";
-  result.run_id = ledger.begin_run(retry ? "retry" : "run", result.mode);
-  if (!dry) {
+  result.run_id = ledger.begin_run(retry ? "retry" : validate ? "validate" : "run", result.mode);
+  ledger.set_audit_only(validate);
+  if (!dry && !validate) {
     result.resolved_in_flight = ledger.resolve_abandoned(result.run_id);
     if (result.resolved_in_flight > 0) {
       log_warn(std::to_string(result.resolved_in_flight) +

@@ -1,6 +1,8 @@
 // The `run` and `retry` commands: extract changed customers (or, for retry, the customers whose
 // last outcome is failed or rejected), transform and validate them, skip what AMLYZE already
 // has, send the rest in batches, record everything, advance the watermark safely (run only).
+// `validate` sends the same extract (every valid customer, changed or not) to
+// validate-batch-customers: AMLYZE saves nothing and the ledger keeps only the run and answers.
 #pragma once
 
 #include <filesystem>
@@ -12,7 +14,7 @@
 
 namespace etl::sync {
 
-enum class Command { kRun, kRetry };
+enum class Command { kRun, kRetry, kValidate };
 
 struct RunOptions {
   Command command = Command::kRun;
