@@ -178,6 +178,7 @@ TEST_SUITE("recovery") {
     // Every request the sandbox saw has its intent in the ledger: nothing went out unrecorded.
     CHECK(static_cast<long long>(h.sandbox().stats().batches) ==
           number(h, "SELECT count(*) FROM batches WHERE run_id = 2"));
+    h.config()["amlyze"]["batch_size"] = 250;
     CHECK(h.etl({"run"}).exit_code == 0);
     check_invariants(h, 2000);
   }
