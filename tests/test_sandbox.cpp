@@ -1,6 +1,7 @@
 // Tests of amlyze-sandbox: a SandboxServer on a free loopback port, driven over HTTP the way the
 // ETL drives AMLYZE. Rule-level cases go through the HTTP surface too, so they pin down what a
-// client actually sees.
+// client actually sees; fault-plan cases use real clients (httplib, libcurl) for the same reason.
+#include <curl/curl.h>
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <httplib.h>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "sandbox/country_codes.hpp"
+#include "sandbox/fault_plan.hpp"
 #include "sandbox/field_rules.hpp"
 #include "sandbox/request_auth.hpp"
 #include "sandbox/sandbox_server.hpp"
@@ -117,6 +120,88 @@ const json& result_for(const json& response, const json& item) {
   }
   throw std::runtime_error("no result for " + item.at("communicationNumber").dump());
 }
+
+}  // namespace
+
+// Fault-plan helpers.
+namespace {
+
+using etl::sandbox::FaultKind;
+using etl::sandbox::FaultPlan;
+using etl::sandbox::FaultStep;
+using Clock = std::chrono::steady_clock;
+
+FaultPlan plan_of(std::deque<FaultStep> steps) {
+  FaultPlan plan;
+  plan.next = std::move(steps);
+  return plan;
+}
+
+long long elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
+// Polls for up to 5 s: the server may still be finishing a request its client gave up on.
+template <typename Condition>
+bool eventually(Condition condition) {
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+// The message of the std::invalid_argument that parsing `text` as a plan throws, or "".
+std::string plan_error(const std::string& text) {
+  try {
+    etl::sandbox::parse_fault_plan(text);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// libcurl with one handle for several requests, the way the ETL's client uses it, so that the
+// second request goes over the first one's keep-alive connection.
+class CurlSession {
+ public:
+  explicit CurlSession(int port)
+      : url_("http://127.0.0.1:" + std::to_string(port) + kBatchPath), curl_(curl_easy_init()) {
+    headers_ =
+        curl_slist_append(headers_, (std::string("Authorization: Bearer ") + kToken).c_str());
+    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+  }
+  ~CurlSession() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(curl_);
+  }
+  CurlSession(const CurlSession&) = delete;
+  CurlSession& operator=(const CurlSession&) = delete;
+
+  CURLcode post(const std::string& body) {
+    body_.clear();
+    curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &body_);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, &CurlSession::on_body);
+    return curl_easy_perform(curl_);
+  }
+  const std::string& body() const { return body_; }
+
+ private:
+  static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* out) {
+    static_cast<std::string*>(out)->append(data, size * count);
+    return size * count;
+  }
+
+  std::string url_;
+  CURL* curl_;
+  curl_slist* headers_ = nullptr;
+  std::string body_;
+};
 
 }  // namespace
 
@@ -706,6 +791,430 @@ TEST_SUITE("sandbox") {
     CHECK_FALSE(is_country_code("XK"));
   }
 
+  TEST_CASE("fault plan JSON round trip") {
+    FaultPlan plan;
+    plan.latency_ms = 25;
+    plan.next = {FaultStep{FaultKind::kStatus, 429, 7, 0},
+                 FaultStep{FaultKind::kWholeBatch500},
+                 FaultStep{FaultKind::kErrorCode200},
+                 FaultStep{FaultKind::kWholeBatch400},
+                 FaultStep{FaultKind::kApplyThenDrop},
+                 FaultStep{FaultKind::kApplyThenStall, 503, -1, 900},
+                 FaultStep{FaultKind::kStall, 503, -1, 50},
+                 FaultStep{}};
+    plan.poison_ext_ids = {"P1", "P2"};
+    plan.poison_status = 500;
+    plan.reject_ext_ids = {{"R1", "C016.I06"}};
+    plan.failure_rate = 0.25;
+    plan.seed = 4294967295u;
+    const json encoded = plan;
+    CHECK(encoded.at("next")[0] ==
+          json{{"kind", "status"}, {"status", 429}, {"retry_after_seconds", 7}, {"stall_ms", 0}});
+    CHECK(encoded.at("next")[5].at("kind") == "apply_then_stall");
+    CHECK(encoded.at("reject_ext_ids") == json{{"R1", "C016.I06"}});
+    CHECK(encoded.get<FaultPlan>() == plan);
+    CHECK(etl::sandbox::parse_fault_plan(encoded.dump()) == plan);
+    CHECK(etl::sandbox::parse_fault_plan("// nothing scripted\n{}") == FaultPlan{});
+    const FaultPlan sparse = etl::sandbox::parse_fault_plan(
+        R"({"next": [{"kind": "apply_then_drop"}, {"kind": "status", "status": 502}]})");
+    CHECK(sparse.next == std::deque<FaultStep>{FaultStep{FaultKind::kApplyThenDrop},
+                                               FaultStep{FaultKind::kStatus, 502, -1, 0}});
+  }
+
+  TEST_CASE("fault plan JSON errors name the key") {
+    CHECK(plan_error(R"({"latency": 5})") == "fault plan: latency: unknown key");
+    CHECK(plan_error(R"({"next": [{"kind": "stal"}]})")
+              .find("next[0].kind: unknown kind \"stal\"; expected one of none, status") !=
+          std::string::npos);
+    CHECK(plan_error(R"({"next": [{"status": 429}]})") == "fault plan: next[0].kind: missing");
+    CHECK(plan_error(R"({"next": [{"kind": "status", "retry_after": 1}]})") ==
+          "fault plan: next[0].retry_after: unknown key");
+    CHECK(plan_error(R"({"next": [{"kind": "status", "status": "429"}]})") ==
+          "fault plan: next[0].status: must be an integer, got \"429\"");
+    CHECK(plan_error(R"({"next": [{"kind": "status", "status": 99}]})") ==
+          "fault plan: next[0].status: must be 200-599");
+    CHECK(plan_error(R"({"next": [{"kind": "stall", "stall_ms": 1.5}]})") ==
+          "fault plan: next[0].stall_ms: must be an integer, got 1.5");
+    CHECK(plan_error(R"({"next": {"kind": "stall"}})") ==
+          "fault plan: next: must be an array of steps");
+    CHECK(plan_error(R"({"latency_ms": -1})") == "fault plan: latency_ms: must be >= 0");
+    CHECK(plan_error(R"({"latency_ms": 3000000000})") ==
+          "fault plan: latency_ms: must be an integer, got 3000000000");
+    CHECK(plan_error(R"({"seed": -1})") ==
+          "fault plan: seed: must be an unsigned 32-bit integer, got -1");
+    CHECK(plan_error(R"({"failure_rate": 1.5})") == "fault plan: failure_rate: must be in [0, 1]");
+    CHECK(plan_error(R"({"poison_status": 503})") ==
+          "fault plan: poison_status: must be 400 or 500");
+    CHECK(plan_error(R"({"poison_ext_ids": ["P1", 2]})") ==
+          "fault plan: poison_ext_ids: must be an array of strings");
+    CHECK(plan_error(R"({"reject_ext_ids": {"R1": 5}})") ==
+          "fault plan: reject_ext_ids.R1: must be an errorCode string");
+    CHECK(plan_error("[]") == "fault plan: must be a JSON object");
+    CHECK(plan_error("{") == "fault plan: not valid JSON");
+    CHECK_THROWS_AS(json("stal").get<FaultKind>(), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(etl::sandbox::load_fault_plan("/nonexistent/faults.json"),
+                         doctest::Contains("/nonexistent/faults.json"), std::invalid_argument);
+  }
+
+  TEST_CASE("set_faults refuses an invalid plan and keeps the old one") {
+    Sandbox sandbox;
+    const FaultPlan plan = plan_of({FaultStep{FaultKind::kStatus, 429, 1, 0}});
+    sandbox.server.set_faults(plan);
+    FaultPlan bad;
+    bad.next = {FaultStep{FaultKind::kStall, 503, -1, -5}};
+    CHECK_THROWS_WITH_AS(sandbox.server.set_faults(bad),
+                         "fault plan: next[0].stall_ms: must be >= 0", std::invalid_argument);
+    CHECK(sandbox.server.faults() == plan);
+    SUBCASE("clear_faults") { sandbox.server.clear_faults(); }
+    SUBCASE("reset") { sandbox.server.reset(); }
+    CHECK(sandbox.server.faults() == FaultPlan{});
+    CHECK(sandbox.code_for(individual("C1")) == "");
+  }
+
+  TEST_CASE("fault endpoints replace and show and clear the plan") {
+    Sandbox sandbox;
+    const json plan = {{"next", {{{"kind", "status"}, {"status", 429}}}}, {"latency_ms", 1}};
+    httplib::Result res = sandbox.client.Post("/sandbox/faults", plan.dump(), "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    const json stored = json::parse(res->body);
+    CHECK(stored.at("next")[0].at("status") == 429);
+    CHECK(stored.at("next")[0].at("retry_after_seconds") == -1);
+    CHECK(stored.at("seed") == 1);
+    CHECK(sandbox.server.faults().latency_ms == 1);
+
+    res = sandbox.client.Post("/sandbox/faults", R"({"next": [{"kind": "bogus"}]})",
+                              "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+    CHECK(json::parse(res->body).at("error").get<std::string>().find("unknown kind \"bogus\"") !=
+          std::string::npos);
+    res = sandbox.client.Get("/sandbox/faults");
+    REQUIRE(res);
+    CHECK(json::parse(res->body) == stored);
+
+    CHECK(sandbox.post(kBatchPath, batch_of({individual("C1")}).dump())->status == 429);
+    res = sandbox.client.Get("/sandbox/faults");
+    REQUIRE(res);
+    CHECK(json::parse(res->body).at("next") == json::array());
+
+    sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kWholeBatch400}}));
+    SUBCASE("DELETE") {
+      res = sandbox.client.Delete("/sandbox/faults");
+      REQUIRE(res);
+      CHECK(res->status == 200);
+      CHECK(json::parse(res->body) == json(FaultPlan{}));
+    }
+    SUBCASE("POST /sandbox/reset") { REQUIRE(sandbox.client.Post("/sandbox/reset")); }
+    CHECK(sandbox.server.faults() == FaultPlan{});
+    CHECK(sandbox.code_for(individual("C2")) == "");
+  }
+
+  TEST_CASE("status step answers without processing") {
+    Sandbox sandbox;
+    int status = 0;
+    int retry_after = -1;
+    std::string error;
+    SUBCASE("429 with Retry-After") {
+      status = 429;
+      retry_after = 7;
+      error = "Too Many Requests";
+    }
+    SUBCASE("503 without Retry-After") {
+      status = 503;
+      error = "Service Unavailable";
+    }
+    SUBCASE("502") {
+      status = 502;
+      retry_after = 0;
+      error = "Bad Gateway";
+    }
+    sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kStatus, status, retry_after, 0}}));
+    const json person = individual("C1");
+    const httplib::Result res = sandbox.post(kBatchPath, batch_of({person}).dump());
+    REQUIRE(res);
+    CHECK(res->status == status);
+    CHECK(json::parse(res->body) == json{{"error", error}});
+    CHECK(res->has_header("Retry-After") == (retry_after >= 0));
+    if (retry_after >= 0)
+      CHECK(res->get_header_value("Retry-After") == std::to_string(retry_after));
+    CHECK(res->get_header_value("X-Sandbox-Fault") == "status");
+    CHECK(sandbox.server.customer_count() == 0);
+    const etl::sandbox::SandboxStats stats = sandbox.server.stats();
+    CHECK(stats.faults_injected == 1);
+    CHECK(stats.http_requests == 1);
+    CHECK(stats.batches == 0);
+    // Nothing was processed, so the communicationNumber is still unused.
+    CHECK(sandbox.code_for(person) == "");
+  }
+
+  TEST_CASE("whole-batch answers process nothing") {
+    Sandbox sandbox;
+    const json person = individual("C1");
+    SUBCASE("500 with the errorCode body") {
+      sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kWholeBatch500}}));
+      const httplib::Result res = sandbox.post(kBatchPath, batch_of({person}).dump());
+      REQUIRE(res);
+      CHECK(res->status == 500);
+      const json body = json::parse(res->body);
+      CHECK(body.at("errorCode") == "500");
+      CHECK(body.at("errorDescription") == "Processing failed");
+      CHECK(body.at("timeElapsedMs").is_number_integer());
+      CHECK(body.size() == 3);
+    }
+    SUBCASE("200 with the errorCode body and no results") {
+      sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kErrorCode200}}));
+      const httplib::Result res = sandbox.post(kValidatePath, batch_of({person}).dump());
+      REQUIRE(res);
+      CHECK(res->status == 200);
+      const json body = json::parse(res->body);
+      CHECK(body.at("errorCode") == "500");
+      CHECK(body.at("errorDescription") == "Processing failed");
+      CHECK_FALSE(body.contains("results"));
+    }
+    SUBCASE("Spring-style 400") {
+      sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kWholeBatch400}}));
+      const httplib::Result res = sandbox.post(kBatchPath, batch_of({person}).dump());
+      REQUIRE(res);
+      CHECK(res->status == 400);
+      const json body = json::parse(res->body);
+      CHECK(body.at("error") == "Bad Request");
+      CHECK(body.at("path") == kBatchPath);
+      CHECK(body.at("status") == 400);
+      CHECK(sandbox.server.stats().bad_requests == 0);
+    }
+    CHECK(sandbox.server.stats().batches == 0);
+    CHECK(sandbox.server.stats().faults_injected == 1);
+    CHECK(sandbox.code_for(person) == "");
+  }
+
+  TEST_CASE("apply then drop saves the batch but the client gets no answer") {
+    Sandbox sandbox;
+    sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kApplyThenDrop}}));
+    const json person = individual("C1");
+    const httplib::Result res = sandbox.post(kBatchPath, batch_of({person}).dump());
+    CHECK_FALSE(res);
+    CHECK(res.error() == httplib::Error::Read);
+    CHECK(sandbox.server.customer("C1") == person);
+    const etl::sandbox::SandboxStats stats = sandbox.server.stats();
+    CHECK(stats.batches == 1);
+    CHECK(stats.creates == 1);
+    CHECK(stats.faults_injected == 1);
+    // The number was burnt: resending the same item is O005, a fresh number is C004.
+    CHECK(sandbox.code_for(person) == "O005");
+    json again = person;
+    again["communicationNumber"] = next_number();
+    CHECK(sandbox.code_for(again) == "C004");
+  }
+
+  TEST_CASE("apply then drop also cuts off an answer that is not results") {
+    Sandbox sandbox;
+    sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kApplyThenDrop}}));
+    const httplib::Result res = sandbox.post(kBatchPath, "not json");
+    CHECK_FALSE(res);
+    CHECK(sandbox.server.stats().bad_requests == 1);
+    CHECK(sandbox.server.stats().faults_injected == 1);
+  }
+
+  TEST_CASE("apply then drop is an error for libcurl on a reused connection") {
+    // libcurl silently re-sends a POST whose reused connection closed without a byte; the drop
+    // must not be hidden that way, so the ETL sees an error and exactly one batch is processed.
+    Sandbox sandbox;
+    sandbox.server.set_faults(plan_of({FaultStep{}, FaultStep{FaultKind::kApplyThenDrop}}));
+    CurlSession session(sandbox.server.port());
+    REQUIRE(session.post(batch_of({individual("C1")}).dump()) == CURLE_OK);
+    CHECK(json::parse(session.body()).at("results").size() == 1);
+    CHECK(session.post(batch_of({individual("C2")}).dump()) == CURLE_PARTIAL_FILE);
+    CHECK(session.body().empty());
+    CHECK(sandbox.server.stats().batches == 2);
+    CHECK(sandbox.server.stats().http_requests == 2);
+    CHECK(sandbox.server.customer("C2").has_value());
+  }
+
+  TEST_CASE("apply then stall outlasts a short client timeout") {
+    Sandbox sandbox;
+    sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kApplyThenStall, 503, -1, 5000}}));
+    httplib::Client client("127.0.0.1", sandbox.server.port());
+    client.set_read_timeout(std::chrono::milliseconds(300));
+    const json person = individual("C1");
+    const auto sent = Clock::now();
+    const httplib::Result res =
+        client.Post(kBatchPath, {{"Authorization", std::string("Bearer ") + kToken}},
+                    batch_of({person}).dump(), "application/json");
+    CHECK_FALSE(res);
+    CHECK(elapsed_ms(sent) < 4000);
+    CHECK(eventually([&] { return sandbox.server.customer("C1") == person; }));
+    CHECK(sandbox.server.stats().batches == 1);
+    // stop() cuts the stall short instead of waiting out its 5 s.
+    const auto stopping = Clock::now();
+    sandbox.server.stop();
+    CHECK(elapsed_ms(stopping) < 3000);
+  }
+
+  TEST_CASE("stall and latency delay a normal answer") {
+    Sandbox sandbox;
+    SUBCASE("stall") {
+      sandbox.server.set_faults(plan_of({FaultStep{FaultKind::kStall, 503, -1, 300}}));
+      const auto sent = Clock::now();
+      CHECK(sandbox.code_for(individual("C1")) == "");
+      CHECK(elapsed_ms(sent) >= 300);
+      CHECK(sandbox.server.stats().faults_injected == 1);
+    }
+    SUBCASE("latency on every batch request, faulted or not") {
+      FaultPlan plan = plan_of({FaultStep{FaultKind::kStatus, 429, 1, 0}});
+      plan.latency_ms = 200;
+      sandbox.server.set_faults(plan);
+      auto sent = Clock::now();
+      CHECK(sandbox.post(kBatchPath, batch_of({individual("C1")}).dump())->status == 429);
+      CHECK(elapsed_ms(sent) >= 200);
+      sent = Clock::now();
+      CHECK(sandbox.code_for(individual("C1")) == "");
+      CHECK(elapsed_ms(sent) >= 200);
+      sent = Clock::now();
+      REQUIRE(sandbox.client.Get("/sandbox/stats"));
+      CHECK(elapsed_ms(sent) < 200);
+      CHECK(sandbox.server.stats().faults_injected == 1);
+    }
+  }
+
+  TEST_CASE("auth is checked before any fault") {
+    Sandbox sandbox;
+    FaultPlan plan = plan_of({FaultStep{FaultKind::kStatus, 503, -1, 0}});
+    plan.latency_ms = 2000;
+    plan.failure_rate = 1;
+    sandbox.server.set_faults(plan);
+    const auto sent = Clock::now();
+    const httplib::Result res =
+        sandbox.post(kBatchPath, batch_of({individual("C1")}).dump(), "Bearer wrong-token");
+    REQUIRE(res);
+    CHECK(res->status == 401);
+    CHECK(elapsed_ms(sent) < 1500);
+    CHECK(sandbox.server.faults().next.size() == 1);
+    CHECK(sandbox.server.stats().faults_injected == 0);
+  }
+
+  TEST_CASE("steps are consumed in order across both endpoints") {
+    Sandbox sandbox;
+    sandbox.server.set_faults(
+        plan_of({FaultStep{FaultKind::kStatus, 429, 2, 0}, FaultStep{},
+                 FaultStep{FaultKind::kWholeBatch500}, FaultStep{FaultKind::kStatus, 503, -1, 0}}));
+    const std::vector<std::pair<const char*, int>> expected = {
+        {kBatchPath, 429}, {kValidatePath, 200}, {kValidatePath, 500},
+        {kBatchPath, 503}, {kBatchPath, 200},    {kValidatePath, 200}};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      CAPTURE(i);
+      const httplib::Result res =
+          sandbox.post(expected[i].first, batch_of({individual("C" + std::to_string(i))}).dump());
+      REQUIRE(res);
+      CHECK(res->status == expected[i].second);
+      CHECK(sandbox.server.faults().next.size() == (i < 4 ? 3 - i : 0));
+    }
+    const etl::sandbox::SandboxStats stats = sandbox.server.stats();
+    CHECK(stats.faults_injected == 3);
+    CHECK(stats.batches == 3);
+    CHECK(stats.http_requests == 6);
+  }
+
+  TEST_CASE("poison customers break the whole batch") {
+    Sandbox sandbox;
+    FaultPlan plan;
+    plan.poison_ext_ids = {"POISON"};
+    const json good = individual("C1");
+    const json poison = individual("POISON");
+    SUBCASE("400") {
+      sandbox.server.set_faults(plan);
+      const httplib::Result res = sandbox.post(kBatchPath, batch_of({good, poison}).dump());
+      REQUIRE(res);
+      CHECK(res->status == 400);
+      CHECK(json::parse(res->body).at("error") == "Bad Request");
+    }
+    SUBCASE("500") {
+      plan.poison_status = 500;
+      sandbox.server.set_faults(plan);
+      const httplib::Result res = sandbox.post(kBatchPath, batch_of({good, poison}).dump());
+      REQUIRE(res);
+      CHECK(res->status == 500);
+      CHECK(json::parse(res->body).at("errorDescription") == "Processing failed");
+      CHECK(res->get_header_value("X-Sandbox-Fault") == "poison");
+    }
+    CHECK(sandbox.server.customer_count() == 0);
+    CHECK(sandbox.server.stats().batches == 0);
+    CHECK(sandbox.server.stats().faults_injected == 1);
+    // Split off, the good customer goes through with the same number; the poison one keeps failing.
+    CHECK(sandbox.code_for(good) == "");
+    CHECK(sandbox.post(kValidatePath, batch_of({poison}).dump())->status == plan.poison_status);
+    CHECK(sandbox.server.stats().faults_injected == 2);
+  }
+
+  TEST_CASE("scripted rejections come back with the chosen code") {
+    Sandbox sandbox;
+    FaultPlan plan;
+    plan.reject_ext_ids = {{"C2", "C999"}};
+    sandbox.server.set_faults(plan);
+    const json first = individual("C1");
+    json second = individual("C2");
+    second.erase("lastName");  // the scripted code wins over the real one
+    const json response = sandbox.send(batch_of({first, second}));
+    CHECK(result_for(response, first).at("resultType") == "REQUEST_ACCEPTED");
+    const json& rejected = result_for(response, second);
+    CHECK(rejected.at("resultType") == "REQUEST_REJECTED");
+    CHECK(rejected.at("errorCode") == "C999");
+    CHECK(rejected.at("errorDescription") == "Rejected by the sandbox fault plan");
+    CHECK(sandbox.server.customer("C2") == std::nullopt);
+    CHECK(sandbox.server.stats().by_error_code == std::map<std::string, std::size_t>{{"C999", 1}});
+    CHECK(sandbox.server.stats().faults_injected == 0);
+    // O005 is checked first, and the validate endpoint rejects the same way.
+    CHECK(sandbox.code_for(second) == "O005");
+    CHECK(sandbox.submit(individual("C2"), kValidatePath).at("errorCode") == "C999");
+  }
+
+  TEST_CASE("failure rate is deterministic for a seed") {
+    Sandbox sandbox;
+    auto pattern = [&](double rate, unsigned seed) {
+      FaultPlan plan;
+      plan.failure_rate = rate;
+      plan.seed = seed;
+      sandbox.server.set_faults(plan);
+      std::string failed;
+      for (int i = 0; i < 24; ++i) {
+        const httplib::Result res =
+            sandbox.post(kValidatePath, batch_of({individual("C1")}).dump());
+        REQUIRE(res);
+        REQUIRE((res->status == 200 || res->status == 503));
+        if (res->status == 503) {
+          CHECK(res->get_header_value("X-Sandbox-Fault") == "failure_rate");
+          CHECK_FALSE(res->has_header("Retry-After"));
+        }
+        failed += res->status == 503 ? 'x' : '.';
+      }
+      return failed;
+    };
+    const std::string first = pattern(0.5, 42);
+    CHECK(pattern(0.5, 42) == first);
+    CHECK(pattern(0.5, 43) != first);
+    const auto failures = std::count(first.begin(), first.end(), 'x');
+    CHECK(failures > 0);
+    CHECK(failures < 24);
+    const std::size_t before = sandbox.server.stats().faults_injected;
+    CHECK(pattern(1, 42) == std::string(24, 'x'));
+    CHECK(sandbox.server.stats().faults_injected == before + 24);
+    CHECK(pattern(0, 42) == std::string(24, '.'));
+    CHECK(sandbox.server.stats().faults_injected == before + 24);
+  }
+
+  TEST_CASE("steps go before failure rate") {
+    Sandbox sandbox;
+    FaultPlan plan = plan_of({FaultStep{}, FaultStep{FaultKind::kStatus, 429, 3, 0}});
+    plan.failure_rate = 1;
+    sandbox.server.set_faults(plan);
+    CHECK(sandbox.post(kValidatePath, batch_of({individual("C1")}).dump())->status == 200);
+    const httplib::Result res = sandbox.post(kValidatePath, batch_of({individual("C1")}).dump());
+    REQUIRE(res);
+    CHECK(res->status == 429);
+    CHECK(res->get_header_value("Retry-After") == "3");
+    CHECK(sandbox.post(kValidatePath, batch_of({individual("C1")}).dump())->status == 503);
+  }
+
 #ifdef AMLYZE_SANDBOX_BIN
   TEST_CASE("amlyze-sandbox binary") {
     const std::filesystem::path dir = std::filesystem::temp_directory_path() /
@@ -735,6 +1244,38 @@ TEST_SUITE("sandbox") {
       CHECK(exit_code(pid) == 0);
       CHECK(read_text(output) ==
             "amlyze-sandbox listening on http://127.0.0.1:" + std::to_string(port) + "\n");
+    }
+    SUBCASE("--faults starts with a plan") {
+      const std::string plan_file = (dir / "faults.json").string();
+      std::ofstream(plan_file) << R"(// the first request is throttled
+        {"next": [{"kind": "status", "status": 429, "retry_after_seconds": 2}]})";
+      const std::string port_file = (dir / "port").string();
+      const pid_t pid =
+          spawn_sandbox({"--port", "0", "--port-file", port_file, "--faults", plan_file},
+                        {"AMLYZE_TOKEN=binary-secret"}, output);
+      const int port = wait_for_port(port_file);
+      if (port == 0) kill(pid, SIGKILL);
+      REQUIRE(port > 0);
+      httplib::Client client("127.0.0.1", port);
+      const httplib::Headers auth = {{"Authorization", "Bearer binary-secret"}};
+      const std::string body = batch_of({individual("C1")}).dump();
+      const httplib::Result throttled = client.Post(kBatchPath, auth, body, "application/json");
+      REQUIRE(throttled);
+      CHECK(throttled->status == 429);
+      CHECK(throttled->get_header_value("Retry-After") == "2");
+      const httplib::Result accepted = client.Post(kBatchPath, auth, body, "application/json");
+      REQUIRE(accepted);
+      CHECK(accepted->status == 200);
+      kill(pid, SIGTERM);
+      CHECK(exit_code(pid) == 0);
+    }
+    SUBCASE("--faults with a bad plan exits 2") {
+      const std::string plan_file = (dir / "faults.json").string();
+      std::ofstream(plan_file) << R"({"next": [{"kind": "hang"}]})";
+      const pid_t pid = spawn_sandbox({"--port", "0", "--faults", plan_file},
+                                      {"AMLYZE_TOKEN=binary-secret"}, output);
+      CHECK(exit_code(pid) == 2);
+      CHECK(read_text(output).find("next[0].kind: unknown kind \"hang\"") != std::string::npos);
     }
     std::filesystem::remove_all(dir);
   }
