@@ -7,6 +7,10 @@
 -- inserted. Set-based: one INSERT ... SELECT per table over generate_series, no loops, so a million
 -- customers take minutes, not hours.
 --
+-- 0003_kyc_lists.sql renames the function below to core.generate_base_customers and defines
+-- core.generate_customers anew with the same arguments: it calls this one, then adds related
+-- parties, the KYC questionnaire, tax residences, products and attributes of the same customers.
+--
 -- Deterministic: there is no random(). Every value is a hash of the customer number n and a salt
 -- (core.gen_pick), so customer n is the same on every machine and in every run, and generating
 -- 1..500 then 501..1000 gives exactly what 1..1000 gives. Dates are computed from fixed dates, not

@@ -5,7 +5,9 @@
 -- No parameters. Run it after core.generate_customers() has created at least C0000001..C0000031.
 -- It changes six customers in one transaction, so the next incremental run extracts exactly these:
 --   C0000011  organisation renamed (legal and trading name)
---   C0000013  organisation's office moved (OFFICE address)
+--   C0000013  organisation's office moved (OFFICE address), and it has a new chief executive:
+--             the current director's relation ends today (ended_on, so it is no longer sent) and
+--             a new director is added to core.related_party
 --   C0000017  person's last name changed (marriage)
 --   C0000019  person moved (HOME address)
 --   C0000023  person moved (HOME address)
@@ -18,7 +20,8 @@
 -- expects (another generator version, another p_invalid_every, hand edits).
 --
 -- Deterministic and repeatable: every change sets fixed values, so a second run changes nothing
--- (the triggers ignore updates that rewrite identical values) and the closure keeps its first date.
+-- (the triggers ignore updates that rewrite identical values), the closure and the director's
+-- departure keep their first date, and the new director is added once.
 
 \set ON_ERROR_STOP on
 
@@ -53,6 +56,10 @@ BEGIN
           WHERE c.customer_no IN ('C0000019', 'C0000023') AND a.address_type = 'HOME') <> 2 THEN
     RAISE EXCEPTION 'change_customers: the addresses to change are not there';
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM core.related_party r JOIN core.customer c ON c.id = r.customer_id
+                  WHERE c.customer_no = 'C0000013' AND r.role = 'DIR') THEN
+    RAISE EXCEPTION 'change_customers: C0000013 has no director to replace';
+  END IF;
   -- The customer to close must be active; already closed means this script ran before.
   IF (SELECT status FROM core.customer WHERE customer_no = 'C0000031') NOT IN ('A', 'C') THEN
     RAISE EXCEPTION 'change_customers: C0000031 is neither active nor closed by an earlier run';
@@ -84,6 +91,27 @@ UPDATE core.address a
    SET line1 = 'Žalgirio g. 90-15', city = 'Vilnius', postcode = 'LT-09303', country = 'LT'
   FROM core.customer c
  WHERE c.id = a.customer_id AND c.customer_no = 'C0000023' AND a.address_type = 'HOME';
+
+-- Related parties (the triggers bump the customer's updated_at): C0000013's director leaves, a
+-- new one comes; the party number of the new one is outside the generator's range (RP00...).
+UPDATE core.related_party r
+   SET ended_on = current_date
+  FROM core.customer c
+ WHERE c.id = r.customer_id AND c.customer_no = 'C0000013' AND r.role = 'DIR'
+   AND r.ended_on IS NULL AND r.party_no <> 'RP9000000013';
+
+INSERT INTO core.related_party (
+  customer_id, party_no, party_kind, role, role_note, first_name, last_name, birth_date,
+  birth_country, citizenship, national_id, email, mobile, doc_type, doc_number, doc_issued_on,
+  doc_expires_on, doc_issuing_country, doc_issuing_authority, started_on)
+SELECT c.id, 'RP9000000013', 'P', 'DIR', 'Chief executive officer', 'Gintarė', 'Balčiūnienė',
+       date '1984-05-17', 'LT', 'LT', '48405170123', 'gintare.balciuniene@polarpharma.lt',
+       '+37061234567', 'IDC', '38814227', date '2024-02-01', date '2034-02-01', 'LT',
+       'Migracijos departamentas', current_date
+  FROM core.customer c
+ WHERE c.customer_no = 'C0000013'
+   AND NOT EXISTS (SELECT 1 FROM core.related_party r
+                    WHERE r.customer_id = c.id AND r.party_no = 'RP9000000013');
 
 -- Closure
 UPDATE core.customer
