@@ -9,17 +9,13 @@
 #include <sstream>
 
 #include "support/etl_harness.hpp"
+#include "util/text.hpp"
 
 using etl::test::EtlHarness;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string slurp(const std::filesystem::path& file) { return etl::read_file(file.string()); }
 
 // name{labels} value lines of a Prometheus text file.
 std::map<std::string, std::string> parse_metrics(const std::string& text) {

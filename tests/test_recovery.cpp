@@ -17,6 +17,7 @@
 
 #include "ledger/sqlite.hpp"
 #include "support/etl_harness.hpp"
+#include "util/text.hpp"
 #include "util/ids.hpp"
 
 using etl::test::EtlHarness;
@@ -27,12 +28,7 @@ long long number(const EtlHarness& h, const std::string& sql) {
   return std::stoll(h.ledger_value(sql));
 }
 
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string slurp(const std::filesystem::path& file) { return etl::read_file(file.string()); }
 
 void pause_ms(long long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 

@@ -6,17 +6,13 @@
 #include <sstream>
 
 #include "support/etl_harness.hpp"
+#include "util/text.hpp"
 
 using etl::test::EtlHarness;
 
 namespace {
 
-std::string slurp(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string slurp(const std::filesystem::path& file) { return etl::read_file(file.string()); }
 
 long long count(const EtlHarness& h, const std::string& sql) {
   return std::stoll(h.ledger_value(sql));

@@ -5,24 +5,14 @@
 
 #include <string>
 
+#include "support/sql_database.hpp"
+
 namespace etl::test {
 
-class ReferenceBank {
+class ReferenceBank : public SqlDatabase {
  public:
   // Throws std::runtime_error when no cluster is reachable (run the tests with script/test).
   explicit ReferenceBank(int customers = 0, int invalid_every = 0);
-  ~ReferenceBank();
-  ReferenceBank(const ReferenceBank&) = delete;
-  ReferenceBank& operator=(const ReferenceBank&) = delete;
-
-  // libpq conninfo of this database.
-  std::string conninfo() const;
-  void exec(const std::string& sql) const;
-  // First column of the first row, as text ("" for NULL or no row).
-  std::string value(const std::string& sql) const;
-
- private:
-  std::string name_;
 };
 
 // Path of a file in the source tree.

@@ -1,7 +1,7 @@
 // A fresh PostgreSQL database built from a list of SQL files (a schema, then its data), on the
 // throwaway cluster script/test starts (PGHOST/PGPORT/PGUSER). Dropped when the object goes away.
-// ReferenceBank is the same for the shipped reference schema; this one serves other source
-// schemas, such as the Fineract subset in tests/fixtures/fineract/.
+// ReferenceBank builds on it for the shipped reference schema; tests use it directly for other
+// source schemas, such as the Fineract subset in tests/fixtures/fineract/.
 #pragma once
 
 #include <string>
