@@ -74,6 +74,7 @@ struct Fixture {
       etl::model::Customer c;
       c.ext_id = "C" + std::to_string(i);
       c.payload = {{"customerExtId", c.ext_id}};
+      c.canonical = c.payload.dump();
       c.hash = "h" + std::to_string(i);
       c.changed_at = "2026-11-26 04:00:0" + std::to_string(i % 10) + "+00";
       ledger.touch(run, c.ext_id, "INDIVIDUAL", c.hash, c.changed_at);

@@ -34,13 +34,21 @@ void read_results(const json& results, BatchReply& reply) {
 }  // namespace
 
 std::string build_batch_body(const std::vector<OutgoingItem>& items) {
-  std::string body = "{\"customers\":[";
+  std::size_t size = 16;
+  for (const auto& item : items) size += item.canonical->size() + 96;
+  std::string body;
+  body.reserve(size);
+  body += "{\"customers\":[";
   for (std::size_t i = 0; i < items.size(); ++i) {
-    json item = *items[i].payload;
-    item["communicationNumber"] = items[i].communication_number;
-    item["action"] = items[i].action;
+    const std::string& canonical = *items[i].canonical;
     if (i > 0) body += ',';
-    body += item.dump();
+    body += "{\"action\":";
+    body += json(items[i].action).dump();
+    body += ",\"communicationNumber\":";
+    body += json(items[i].communication_number).dump();
+    // canonical is a non-empty object ("{...}": requester is always there): splice after '{'.
+    body += ',';
+    body.append(canonical, 1, std::string::npos);
   }
   body += "]}";
   return body;

@@ -21,10 +21,11 @@ struct OutgoingItem {
   std::string communication_number;
   std::string action;  // CREATE | UPDATE
   std::string hash;
-  const nlohmann::json* payload = nullptr;  // canonical payload, without the two fields above
+  const std::string* canonical = nullptr;  // the payload's JSON text, without the two above
 };
 
-// {"customers":[...]} with communicationNumber and action added to each payload.
+// {"customers":[...]} with communicationNumber and action put in front of each payload's text
+// (spliced, not re-serialized: the payload was serialized once, for its hash).
 std::string build_batch_body(const std::vector<OutgoingItem>& items);
 
 // What the answer as a whole means for the run.

@@ -14,8 +14,10 @@ struct Customer {
   std::string ext_id;       // customerExtId; empty when the row has none (then it is invalid)
   std::string entity_type;  // INDIVIDUAL / ORGANIZATION as the row says
   std::string changed_at;   // `_changed_at` as PostgreSQL printed it (UTC)
-  nlohmann::json payload;   // keys sorted (std::map), nulls removed: canonical
-  std::string hash;         // SHA-256 of payload.dump(): what decides "unchanged"
+  nlohmann::json payload;   // keys sorted (std::map), nulls removed; may be released once
+                            // validated: `canonical` is what is sent
+  std::string canonical;    // payload.dump(): the bytes that are hashed and sent
+  std::string hash;         // SHA-256 of `canonical`: what decides "unchanged"
   Problems problems;        // empty: valid
 
   bool valid() const { return problems.empty(); }

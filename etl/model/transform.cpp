@@ -109,7 +109,8 @@ Customer transform_row(const ColumnPlan& plan, const RowValues& row,
   if (c.changed_at.empty()) {
     c.problems.push_back({"ETL.CHANGED_AT", "_changed_at", "is NULL; the row's change time is needed"});
   }
-  c.hash = sha256_hex(c.payload.dump());
+  c.canonical = c.payload.dump();
+  c.hash = sha256_hex(c.canonical);
   return c;
 }
 

@@ -65,7 +65,7 @@ ExtractCursor::ExtractCursor(const std::string& conninfo) {
   }
 }
 
-ExtractCursor::~ExtractCursor() = default;
+ExtractCursor::~ExtractCursor() { wait_for_prefetch(); }
 
 void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
                          const std::optional<std::string>& watermark, int lookback_seconds,
@@ -122,18 +122,34 @@ void ExtractCursor::estimate(const std::string& sql) {
   }
 }
 
-bool ExtractCursor::fetch(int count) {
+pqxx::result ExtractCursor::fetch_now(int count) {
   try {
-    result_ = transaction_->exec(std::string("FETCH FORWARD ") + std::to_string(count) + " FROM " +
-                                 kCursor);
+    return transaction_->exec(std::string("FETCH FORWARD ") + std::to_string(count) + " FROM " +
+                              kCursor);
   } catch (const pqxx::broken_connection& e) {
     throw SourceError(std::string("PostgreSQL connection lost during the extract: ") + e.what());
   } catch (const pqxx::sql_error& e) {
     // Errors at execution time (a cast that fails on some row, a division by zero) land here.
     throw SourceError(sql_message(sql_file_, e));
   }
+}
+
+bool ExtractCursor::fetch(int count) {
+  result_ = next_.valid() ? next_.get() : fetch_now(count);
   if (columns_.empty()) describe_columns();
+  if (!result_.empty()) {
+    next_ = std::async(std::launch::async, [this, count] { return fetch_now(count); });
+  }
   return !result_.empty();
+}
+
+void ExtractCursor::wait_for_prefetch() noexcept {
+  if (!next_.valid()) return;
+  try {
+    next_.get();
+  } catch (const std::exception&) {
+    // the run is ending anyway; its own error is the one reported
+  }
 }
 
 void ExtractCursor::describe_columns() {
@@ -163,6 +179,7 @@ void ExtractCursor::row(std::size_t i, model::RowValues& out) const {
 }
 
 void ExtractCursor::close() {
+  wait_for_prefetch();
   if (transaction_) {
     try {
       transaction_->abort();

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,8 @@ class ExtractCursor {
   const std::vector<model::SourceColumn>& columns() const { return columns_; }
 
   // Fetches up to `count` rows into the internal buffer; false when the cursor is exhausted.
+  // The next `count` rows are then already being fetched on a background thread, so PostgreSQL
+  // builds them while the caller transforms and sends these.
   bool fetch(int count);
   std::size_t rows() const { return result_.size(); }
   // Row `i` of the last fetch as nullable text values (views into the buffer).
@@ -57,10 +60,13 @@ class ExtractCursor {
  private:
   void describe_columns();
   void estimate(const std::string& sql);
+  pqxx::result fetch_now(int count);
+  void wait_for_prefetch() noexcept;
 
   std::unique_ptr<pqxx::connection> connection_;
   std::unique_ptr<pqxx::work> transaction_;
   pqxx::result result_;
+  std::future<pqxx::result> next_;  // the prefetch; the connection is its own while pending
   std::vector<model::SourceColumn> columns_;
   std::string snapshot_time_;
   std::string window_start_;

@@ -63,7 +63,7 @@ void BatchSender::send(Unit unit) {
   std::vector<std::string> numbers;
   for (const Pending& p : unit.items) {
     amlyze::OutgoingItem item{p.customer.ext_id, new_uuid(), p.action, p.customer.hash,
-                              &p.customer.payload};
+                              &p.customer.canonical};
     intents.push_back({item.ext_id, item.communication_number, item.action, item.hash});
     numbers.push_back(item.communication_number);
     items.push_back(std::move(item));

@@ -42,7 +42,7 @@ void DryRunWriter::flush() {
     const auto& [customer, action] = batch_[i];
     items.push_back({customer.ext_id, "dry-run-" + std::to_string(batch_number_) + "-" +
                                           std::to_string(i + 1),
-                     action, customer.hash, &customer.payload});
+                     action, customer.hash, &customer.canonical});
   }
   char name[32];
   std::snprintf(name, sizeof name, "batch-%04zu.json", batch_number_);

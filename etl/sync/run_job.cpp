@@ -195,8 +195,10 @@ class RunLoop {
         ++counts_.held;
         return;
       case Decision::kCreate:
+        c.payload = nlohmann::json();  // validated and serialized: only `canonical` is sent
         return sink_->add(std::move(c), "CREATE");
       case Decision::kUpdate:
+        c.payload = nlohmann::json();
         return sink_->add(std::move(c), "UPDATE");
     }
   }
