@@ -90,6 +90,7 @@ Ledger::Ledger(const std::filesystem::path& path) : db_(open_database(path)) {
 Ledger::~Ledger() = default;
 
 long long Ledger::begin_run(const std::string& command, const std::string& mode) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, now_sql("INSERT INTO runs (command, mode, started_at, version) "
                            "VALUES (?, ?, NOW(), ?)"));
   s.bind(1, command).bind(2, mode).bind(3, std::string_view(AMLYZE_ETL_VERSION)).run();
@@ -98,6 +99,7 @@ long long Ledger::begin_run(const std::string& command, const std::string& mode)
 
 void Ledger::set_window(long long run, const std::string& window_start,
                         const std::string& snapshot) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, "UPDATE runs SET window_start = ?, snapshot_at = ? WHERE run_id = ?");
   s.bind(1, window_start).bind(2, snapshot).bind(3, run).run();
 }
@@ -105,6 +107,7 @@ void Ledger::set_window(long long run, const std::string& window_start,
 void Ledger::finish_run(long long run, const std::string& outcome, int exit_code,
                         const RunCounts& c, const std::optional<std::string>& watermark_after,
                         const std::string& error) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, now_sql("UPDATE runs SET finished_at = NOW(), outcome = ?, exit_code = ?, "
                            "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
                            "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
@@ -123,6 +126,7 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
 }
 
 long long Ledger::resolve_abandoned(long long current_run) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Transaction tx(db_);
   Statement s(db_, now_sql("UPDATE submissions SET outcome = 'unknown', finished_at = NOW(), "
                            "error_description = 'no answer recorded: run ' || run_id || "
@@ -141,6 +145,7 @@ long long Ledger::resolve_abandoned(long long current_run) {
 }
 
 std::vector<std::string> Ledger::retry_candidates(const std::optional<std::string>& ext_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
                           : "SELECT customer_ext_id FROM customers WHERE last_outcome IN "
                             "('failed', 'rejected', 'in_flight') ORDER BY customer_ext_id");
@@ -152,12 +157,14 @@ std::vector<std::string> Ledger::retry_candidates(const std::optional<std::strin
 }
 
 std::optional<std::string> Ledger::watermark() {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, "SELECT value FROM sync_state WHERE key = 'watermark'");
   if (!s.step()) return std::nullopt;
   return s.text(0);
 }
 
 void Ledger::set_watermark(const std::string& value, long long run) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement s(db_, now_sql("INSERT INTO sync_state (key, value, run_id, updated_at) "
                            "VALUES ('watermark', ?1, ?2, NOW()) ON CONFLICT (key) DO UPDATE "
                            "SET value = ?1, run_id = ?2, updated_at = NOW()"));
@@ -165,6 +172,7 @@ void Ledger::set_watermark(const std::string& value, long long run) {
 }
 
 std::optional<CustomerState> Ledger::customer(const std::string& ext_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
   Statement& s = stmts_->customer;
   s.bind(1, ext_id);
   std::optional<CustomerState> out;
@@ -177,6 +185,7 @@ std::optional<CustomerState> Ledger::customer(const std::string& ext_id) {
 
 void Ledger::touch(long long run, const std::string& ext_id, const std::string& entity_type,
                    const std::string& hash, const std::string& changed_at) {
+  std::lock_guard<std::mutex> lock(mutex_);
   stmts_->touch.bind(1, ext_id).bind(2, entity_type).bind(3, hash).bind(4, changed_at);
   stmts_->touch.bind(5, run).run();
 }
@@ -184,6 +193,7 @@ void Ledger::touch(long long run, const std::string& ext_id, const std::string& 
 void Ledger::record_unsent(long long run, const std::string& ext_id, const std::string& hash,
                            Outcome outcome, const std::string& code,
                            const std::string& description) {
+  std::lock_guard<std::mutex> lock(mutex_);
   const std::optional<std::string> ext =
       ext_id.empty() ? std::nullopt : std::optional<std::string>(ext_id);
   stmts_->unsent.bind(1, run).bind_optional(2, ext).bind(3, hash).bind(4, outcome_name(outcome));
@@ -195,11 +205,13 @@ void Ledger::record_unsent(long long run, const std::string& ext_id, const std::
 }
 
 void Ledger::begin_work() {
+  std::lock_guard<std::mutex> lock(mutex_);
   work_wanted_ = true;
   resume_work();
 }
 
 void Ledger::commit_work() {
+  std::lock_guard<std::mutex> lock(mutex_);
   work_wanted_ = false;
   suspend_work();
 }
@@ -216,6 +228,7 @@ void Ledger::resume_work() {
 
 long long Ledger::record_intents(long long run, const std::string& endpoint, std::size_t bytes,
                                  const std::vector<Intent>& intents) {
+  std::lock_guard<std::mutex> lock(mutex_);
   suspend_work();  // rows planned before this batch are durable before it goes out
   Transaction tx(db_);
   stmts_->batch.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
@@ -227,11 +240,13 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
     if (!audit_only_) stmts_->intent_state.bind(1, i.ext_id).run();
   }
   tx.commit();
+  resume_work();
   return batch_id;
 }
 
 void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
                             const std::vector<ItemResult>& results) {
+  std::lock_guard<std::mutex> lock(mutex_);
   suspend_work();
   Transaction tx(db_);
   Statement& a = stmts_->answer;

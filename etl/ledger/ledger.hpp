@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,8 @@ struct BatchAnswer {
   long long latency_ms = 0;
 };
 
+// Thread-safe: every public method holds one mutex, so the extract loop and the sender thread
+// can share it (SQLite's connection is used by one thread at a time).
 class Ledger {
  public:
   // Creates the folder and file if needed and applies migrations. Throws LedgerError.
@@ -88,8 +91,8 @@ class Ledger {
   void record_unsent(long long run, const std::string& ext_id, const std::string& hash,
                      Outcome outcome, const std::string& code, const std::string& description);
 
-  // Opens / commits the transaction that groups per-row writes. A batch in between commits the
-  // group before its intents and opens a new one after its results.
+  // Opens / commits the transaction that groups per-row writes. A batch's intents and results
+  // commit the group first and reopen it after their own transaction.
   void begin_work();
   void commit_work();
 
@@ -110,6 +113,7 @@ class Ledger {
   void suspend_work();
   void resume_work();
 
+  std::mutex mutex_;
   Database db_;
   std::unique_ptr<Statements> stmts_;
   std::unique_ptr<Transaction> work_;

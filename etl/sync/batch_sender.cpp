@@ -18,37 +18,90 @@ using amlyze::BatchStatus;
 BatchSender::BatchSender(SenderSettings settings, ledger::Ledger& ledger,
                          amlyze::HttpPoster& http, ledger::RunCounts& counts, Backoff backoff)
     : settings_(std::move(settings)), ledger_(ledger), http_(http), counts_(counts),
-      backoff_(std::move(backoff)) {}
+      backoff_(std::move(backoff)), queue_limit_(2 * settings_.batch_size) {
+  worker_ = std::thread([this] { run_worker(); });
+}
+
+BatchSender::~BatchSender() {
+  abandon_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
+    queue_.clear();  // an error unwinds the run: what is not sent is not recorded, nothing lost
+  }
+  changed_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
 
 void BatchSender::add(model::Customer customer, const std::string& action) {
+  if (held_) {
+    held_items_.push_back({std::move(customer), action, false});
+    return;
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return error_ || queue_.size() < queue_limit_; });
+  if (error_) std::rethrow_exception(error_);
   queue_.push_back({std::move(customer), action, false});
-  if (!held_) pump(false);
+  if (queue_.size() >= settings_.batch_size) changed_.notify_all();
 }
 
 void BatchSender::hold(bool on) {
   held_ = on;
-  if (!held_) pump(false);
+  if (held_ || held_items_.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& p : held_items_) queue_.push_back(std::move(p));
+  }
+  held_items_.clear();
+  changed_.notify_all();
 }
 
-void BatchSender::flush() { pump(true); }
-
-// Sends retries and split halves first, then full batches (and the last partial one if `all`).
-void BatchSender::pump(bool all) {
-  for (;;) {
-    if (!work_.empty()) {
-      Unit unit = std::move(work_.front());
-      work_.pop_front();
-      send(std::move(unit));
-      continue;
-    }
-    if (queue_.empty() || (!all && queue_.size() < settings_.batch_size)) return;
-    Unit unit;
-    while (!queue_.empty() && unit.items.size() < settings_.batch_size) {
-      unit.items.push_back(std::move(queue_.front()));
-      queue_.pop_front();
-    }
-    send(std::move(unit));
+void BatchSender::flush() {
+  hold(false);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closing_ = true;
   }
+  changed_.notify_all();
+  if (worker_.joinable()) worker_.join();
+  if (error_) std::rethrow_exception(error_);
+}
+
+void BatchSender::run_worker() {
+  try {
+    while (!abandon_) {
+      if (!work_.empty()) {
+        Unit unit = std::move(work_.front());
+        work_.pop_front();
+        send(std::move(unit));
+        continue;
+      }
+      Unit unit = next_unit();
+      if (unit.items.empty()) return;
+      send(std::move(unit));
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    error_ = std::current_exception();
+    changed_.notify_all();
+  }
+}
+
+BatchSender::Unit BatchSender::next_unit() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return closing_ || queue_.size() >= settings_.batch_size; });
+  Unit unit;
+  while (!queue_.empty() && unit.items.size() < settings_.batch_size) {
+    unit.items.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  changed_.notify_all();  // room for add()
+  return unit;
+}
+
+void BatchSender::requeue_front(Pending pending) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  queue_.push_front(std::move(pending));
 }
 
 void BatchSender::note_unfinished(const std::string& changed_at) {
@@ -137,7 +190,7 @@ void BatchSender::settle_answered(Unit& unit, const amlyze::BatchReply& reply,
       // CREATE of a customer AMLYZE has, or UPDATE of one it lacks: the ledger was behind
       // (a lost ledger, or a crash between sending and recording). Never branch on the text.
       if (r.error_code == "C004" && !p.flipped) {
-        queue_.push_front({std::move(p.customer), p.action == kCreate ? kUpdate : kCreate, true});
+        requeue_front({std::move(p.customer), p.action == kCreate ? kUpdate : kCreate, true});
       } else {
         ++counts_.rejected;
       }

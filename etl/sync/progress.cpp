@@ -21,14 +21,15 @@ void Progress::tick() {
   last_ = now;
   const double seconds = std::chrono::duration<double>(now - start_).count();
   const double rate = static_cast<double>(counts_.extracted) / seconds;
-  const long long sent = counts_.created + counts_.updated + counts_.rejected + counts_.failed;
   char eta[32] = "?";
   if (estimate_ && rate > 0 && *estimate_ > counts_.extracted) {
     const auto left = static_cast<long long>(static_cast<double>(*estimate_ - counts_.extracted) / rate);
     std::snprintf(eta, sizeof eta, "%lld:%02lld", left / 60, left % 60);
   }
-  std::fprintf(stderr, "\r\033[Kread %lld, sent %lld, accepted %lld, %.0f rows/s, ETA %s",
-               counts_.extracted, sent, counts_.created + counts_.updated, rate, eta);
+  // Only what this thread counts: the sender thread's counts are read after it has finished.
+  std::fprintf(stderr, "\r\033[Kread %lld, unchanged %lld, held back %lld, %.0f rows/s, ETA %s",
+               counts_.extracted, counts_.unchanged, counts_.invalid + counts_.duplicate, rate,
+               eta);
   std::fflush(stderr);
   drawn_ = true;
 }

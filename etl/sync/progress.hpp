@@ -1,5 +1,5 @@
-// A progress line for people watching a long run on a terminal: rows read, sent, accepted, rate
-// and ETA (from PostgreSQL's row estimate), redrawn every two seconds on stderr. Silent when
+// A progress line for people watching a long run on a terminal: rows read, unchanged, held back,
+// rate and ETA (from PostgreSQL's row estimate), redrawn every two seconds on stderr. Silent when
 // stderr is not a terminal (cron, systemd), so logs stay one line per event.
 #pragma once
 
