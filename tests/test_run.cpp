@@ -14,6 +14,18 @@ namespace {
 
 std::string slurp(const std::filesystem::path& file) { return etl::read_file(file.string()); }
 
+// Writes a copy of the reference extract query with `from` replaced by `to` as sql/<name> and
+// points the config at it.
+void use_variant(EtlHarness& h, const std::string& name, const std::string& from,
+                 const std::string& to) {
+  std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
+  const auto at = sql.find(from);
+  REQUIRE(at != std::string::npos);
+  sql.replace(at, from.size(), to);
+  etl::test::write_text(h.dir() / "sql" / name, sql);
+  h.config()["source"]["extract_sql"] = "../sql/" + name;
+}
+
 long long count(const EtlHarness& h, const std::string& sql) {
   return std::stoll(h.ledger_value(sql));
 }
@@ -187,12 +199,7 @@ TEST_SUITE("run") {
 
   TEST_CASE("a column that is not an AMLYZE field stops the run before anything is sent") {
     EtlHarness h(20);
-    std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
-    const auto at = sql.find("AS \"citizenshipCountry\"");
-    REQUIRE(at != std::string::npos);
-    sql.replace(at, 23, "AS \"citizenship_country\"");
-    etl::test::write_text(h.dir() / "sql" / "bad.sql", sql);
-    h.config()["source"]["extract_sql"] = "../sql/bad.sql";
+    use_variant(h, "bad.sql", "AS \"citizenshipCountry\"", "AS \"citizenship_country\"");
     const auto r = h.etl({"run"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("bad.sql") != std::string::npos);
@@ -277,12 +284,7 @@ TEST_SUITE("run") {
 TEST_SUITE("run") {
   TEST_CASE("an unknown key inside a json column stops the run before anything is sent") {
     EtlHarness h(600);
-    std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
-    const auto at = sql.find("'zipCode'");
-    REQUIRE(at != std::string::npos);
-    sql.replace(at, 9, "'zip_code'");
-    etl::test::write_text(h.dir() / "sql" / "nested.sql", sql);
-    h.config()["source"]["extract_sql"] = "../sql/nested.sql";
+    use_variant(h, "nested.sql", "'zipCode'", "'zip_code'");
     h.config()["source"]["fetch_size"] = 1000;
     const auto r = h.etl({"run"});
     CHECK(r.exit_code == 2);
@@ -298,12 +300,7 @@ TEST_SUITE("run") {
 
   TEST_CASE("a date field from a text column is refused up front") {
     EtlHarness h(5);
-    std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
-    const auto at = sql.find("AS \"applicationDate\"");
-    REQUIRE(at != std::string::npos);
-    sql.insert(at, "::text ");
-    etl::test::write_text(h.dir() / "sql" / "textdate.sql", sql);
-    h.config()["source"]["extract_sql"] = "../sql/textdate.sql";
+    use_variant(h, "textdate.sql", "AS \"applicationDate\"", "::text AS \"applicationDate\"");
     const auto r = h.etl({"run"});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("\"applicationDate\" has SQL type text but AMLYZE expects date: cast it with ::date") !=
