@@ -34,16 +34,17 @@ bool SandboxState::burn_communication_number(const std::string& communication_nu
 
 SaveOutcome SandboxState::save(Action action, const std::string& ext_id,
                                const nlohmann::json& payload) {
+  std::vector<std::uint8_t> cbor = nlohmann::json::to_cbor(payload);  // outside the lock
   std::lock_guard lock(mutex_);
   const auto it = customers_.find(ext_id);
   if (action == Action::kCreate) {
     if (it != customers_.end()) return SaveOutcome::kAlreadyExists;
-    customers_.emplace(ext_id, StoredCustomer{payload, 1, 0});
+    customers_.emplace(ext_id, Record{std::move(cbor), 1, 0});
     ++stats_.creates;
     return SaveOutcome::kCreated;
   }
   if (it == customers_.end()) return SaveOutcome::kNotFound;
-  it->second.payload = payload;
+  it->second.cbor = std::move(cbor);
   ++it->second.updates;
   ++stats_.updates;
   return SaveOutcome::kUpdated;
@@ -53,7 +54,8 @@ std::optional<StoredCustomer> SandboxState::customer(const std::string& ext_id) 
   std::lock_guard lock(mutex_);
   const auto it = customers_.find(ext_id);
   if (it == customers_.end()) return std::nullopt;
-  return it->second;
+  const Record& record = it->second;
+  return StoredCustomer{nlohmann::json::from_cbor(record.cbor), record.creates, record.updates};
 }
 
 std::size_t SandboxState::customer_count() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -11,12 +12,13 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "sandbox/customer_rules.hpp"
 
 namespace etl::sandbox {
 
-// One customer as AMLYZE would hold it.
+// One customer as AMLYZE would hold it (what customer() answers).
 struct StoredCustomer {
   nlohmann::json payload;   // the last accepted item, exactly as received
   std::size_t creates = 0;  // accepted CREATEs: 1, as a second CREATE gets C004
@@ -79,8 +81,16 @@ class SandboxState {
   void reset();
 
  private:
+  // The stored form: the payload as CBOR, one allocation per customer instead of a tree of them,
+  // so a sandbox holding a bank's million customers stays small and as fast as an empty one.
+  struct Record {
+    std::vector<std::uint8_t> cbor;
+    std::size_t creates = 0;
+    std::size_t updates = 0;
+  };
+
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, StoredCustomer> customers_;
+  std::unordered_map<std::string, Record> customers_;
   std::unordered_set<std::string> used_numbers_;
   SandboxStats stats_;
 };
