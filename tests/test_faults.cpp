@@ -54,10 +54,14 @@ TEST_SUITE("faults") {
     CHECK(r.exit_code == 0);
     check_all_delivered_once(h, 60);
     CHECK(h.ledger_value("SELECT http_status FROM batches ORDER BY batch_id LIMIT 1") == "429");
-    // The retry waited at least the second the server asked for.
-    CHECK(number(h, "SELECT CAST((julianday(b2.sent_at) - julianday(b1.finished_at)) * 86400000 "
-                    "AS INTEGER) FROM batches b1, batches b2 WHERE b1.batch_id = 1 AND "
-                    "b2.batch_id = 2") >= 1000);
+    // The retry waited at least the second the server asked for, and so did every other sender
+    // (max_in_flight is 4): no request went out during the pause. The first 50 ms allow for a
+    // sender that was already past its check when the 429 came back.
+    const std::string gap_ms =
+        "CAST((julianday(b.sent_at) - julianday(f.finished_at)) * 86400000 AS INTEGER)";
+    const std::string after_429 = " FROM batches b, batches f WHERE f.http_status = 429 AND "
+                                  "b.batch_id <> f.batch_id AND " + gap_ms + " > 50";
+    CHECK(number(h, "SELECT min(" + gap_ms + ")" + after_429) >= 1000);
     CHECK(h.ledger_value("SELECT http_retries FROM runs") == "1");
   }
 
@@ -184,6 +188,7 @@ TEST_SUITE("faults") {
     quick_retries(h);
     h.config()["amlyze"]["max_attempts"] = 2;
     h.config()["amlyze"]["max_failed_batches"] = 2;
+    h.config()["amlyze"]["max_in_flight"] = 1;  // one request at a time: an exact count below
     FaultPlan plan;
     plan.next = {step(FaultKind::kNone), step(FaultKind::kNone)};
     plan.failure_rate = 1.0;
@@ -209,5 +214,26 @@ TEST_SUITE("faults") {
     CHECK(h.etl({"run"}).exit_code == 0);
     check_all_delivered_once(h, 50);
     CHECK(number(h, "SELECT min(latency_ms) FROM batches") >= 150);
+  }
+
+  TEST_CASE("max_in_flight requests overlap, and 1 sends one at a time") {
+    // The most requests in flight at once: at each batch's start, the batches sent by then and
+    // not yet answered.
+    const std::string most_in_flight =
+        "SELECT max(n) FROM (SELECT (SELECT count(*) FROM batches o WHERE o.sent_at <= "
+        "b.sent_at AND o.finished_at > b.sent_at) AS n FROM batches b)";
+    for (const int in_flight : {1, 3}) {
+      CAPTURE(in_flight);
+      EtlHarness h(90);
+      h.config()["amlyze"]["batch_size"] = 10;
+      h.config()["amlyze"]["max_in_flight"] = in_flight;
+      FaultPlan plan;
+      plan.latency_ms = 300;  // long enough that the extract is never what keeps senders idle
+      h.sandbox().set_faults(plan);
+      CHECK(h.etl({"run"}).exit_code == 0);
+      check_all_delivered_once(h, 90);
+      CHECK(number(h, "SELECT count(*) FROM batches") == 9);
+      CHECK(number(h, most_in_flight) == in_flight);
+    }
   }
 }

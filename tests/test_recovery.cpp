@@ -16,10 +16,12 @@
 #include <thread>
 
 #include "ledger/sqlite.hpp"
+#include "sandbox/fault_plan.hpp"
 #include "support/etl_harness.hpp"
 #include "util/text.hpp"
 #include "util/ids.hpp"
 
+using etl::sandbox::FaultPlan;
 using etl::test::EtlHarness;
 
 namespace {
@@ -95,6 +97,11 @@ TEST_SUITE("recovery") {
     const int customers = 1200;
     EtlHarness h(customers);
     h.config()["amlyze"]["batch_size"] = 7;
+    // Four requests in flight (the default) at 200 ms each: sending everything takes about 9 s,
+    // longer than the 14 rounds together, so every kill lands mid-run, with batches in flight.
+    FaultPlan slow;
+    slow.latency_ms = 200;
+    h.sandbox().set_faults(slow);
     std::mt19937 random(4242);
     int kills = 0;
     for (int round = 0; round < 14; ++round) {

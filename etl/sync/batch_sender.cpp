@@ -1,5 +1,7 @@
 #include "sync/batch_sender.hpp"
 
+#include <algorithm>
+
 #include "util/errors.hpp"
 #include "util/ids.hpp"
 #include "util/log.hpp"
@@ -16,10 +18,13 @@ using amlyze::BatchStatus;
 }  // namespace
 
 BatchSender::BatchSender(SenderSettings settings, ledger::Ledger& ledger,
-                         amlyze::HttpPoster& http, ledger::RunCounts& counts, Backoff backoff)
-    : settings_(std::move(settings)), ledger_(ledger), http_(http), counts_(counts),
-      backoff_(std::move(backoff)), queue_limit_(2 * settings_.batch_size) {
-  worker_ = std::thread([this] { run_worker(); });
+                         std::vector<amlyze::HttpPoster*> posters, ledger::RunCounts& counts,
+                         Backoff backoff)
+    : settings_(std::move(settings)), ledger_(ledger), counts_(counts),
+      queue_limit_(2 * settings_.batch_size), backoff_(std::move(backoff)) {
+  for (amlyze::HttpPoster* http : posters) {
+    workers_.emplace_back([this, http] { run_worker(*http); });
+  }
 }
 
 BatchSender::~BatchSender() {
@@ -30,7 +35,9 @@ BatchSender::~BatchSender() {
     queue_.clear();  // an error unwinds the run: what is not sent is not recorded, nothing lost
   }
   changed_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
 }
 
 void BatchSender::add(model::Customer customer, const std::string& action) {
@@ -63,45 +70,81 @@ void BatchSender::flush() {
     closing_ = true;
   }
   changed_.notify_all();
-  if (worker_.joinable()) worker_.join();
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
   if (error_) std::rethrow_exception(error_);
 }
 
-void BatchSender::run_worker() {
+void BatchSender::run_worker(amlyze::HttpPoster& http) {
   try {
-    while (!abandon_) {
-      if (!work_.empty()) {
-        Unit unit = std::move(work_.front());
-        work_.pop_front();
-        send(std::move(unit));
-        continue;
-      }
-      Unit unit = next_unit();
-      if (unit.items.empty()) return;
-      send(std::move(unit));
-    }
+    while (std::optional<Unit> unit = next_unit()) send(std::move(*unit), http);
   } catch (...) {
+    // The first error is the run's; the other senders finish and record what they have in
+    // flight, then take nothing more.
+    abandon_ = true;
     std::lock_guard<std::mutex> lock(mutex_);
-    error_ = std::current_exception();
+    if (!error_) error_ = std::current_exception();
     changed_.notify_all();
   }
 }
 
-BatchSender::Unit BatchSender::next_unit() {
+std::optional<BatchSender::Unit> BatchSender::next_unit() {
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [this] { return closing_ || queue_.size() >= settings_.batch_size; });
+  changed_.wait(lock, [this] {
+    return abandon_ || !work_.empty() || queue_.size() >= settings_.batch_size ||
+           (closing_ && (!queue_.empty() || in_flight_ == 0));
+  });
+  if (abandon_) return std::nullopt;
   Unit unit;
-  while (!queue_.empty() && unit.items.size() < settings_.batch_size) {
-    unit.items.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+  if (!work_.empty()) {
+    unit = std::move(work_.front());
+    work_.pop_front();
+  } else {
+    // Closing with an empty queue and nothing in flight: everything is sent.
+    if (queue_.empty()) return std::nullopt;
+    while (!queue_.empty() && unit.items.size() < settings_.batch_size) {
+      unit.items.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
   }
+  ++in_flight_;
   changed_.notify_all();  // room for add()
   return unit;
 }
 
-void BatchSender::requeue_front(Pending pending) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  queue_.push_front(std::move(pending));
+void BatchSender::wait_for_resume() {
+  long long remaining_ms = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    remaining_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(resume_at_ - Clock::now()).count();
+  }
+  if (remaining_ms > 0) sleep_unless_stopped(remaining_ms);
+}
+
+void BatchSender::pause_all(long long wait_ms) {
+  // One pause for every sender; the retry budget counts the time it adds.
+  const Clock::time_point now = Clock::now();
+  const Clock::time_point until = now + std::chrono::milliseconds(wait_ms);
+  const Clock::time_point from = std::max(resume_at_, now);
+  if (until <= from) return;
+  backoff_.spent(std::chrono::duration_cast<std::chrono::milliseconds>(until - from).count());
+  resume_at_ = until;
+}
+
+void BatchSender::queue_follow_ups(FollowUps next) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto unit = next.units.rbegin(); unit != next.units.rend(); ++unit) {
+      work_.push_front(std::move(*unit));
+    }
+    for (auto resend = next.resends.rbegin(); resend != next.resends.rend(); ++resend) {
+      queue_.push_front(std::move(*resend));
+    }
+    --in_flight_;
+  }
+  changed_.notify_all();
 }
 
 void BatchSender::note_unfinished(const std::string& changed_at) {
@@ -109,8 +152,9 @@ void BatchSender::note_unfinished(const std::string& changed_at) {
   if (!oldest_unfinished_ || changed_at < *oldest_unfinished_) oldest_unfinished_ = changed_at;
 }
 
-void BatchSender::send(Unit unit) {
+void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
   throw_if_stop_requested();  // between batches, never inside one
+  wait_for_resume();
   std::vector<amlyze::OutgoingItem> items;
   std::vector<ledger::Intent> intents;
   std::vector<std::string> numbers;
@@ -124,9 +168,12 @@ void BatchSender::send(Unit unit) {
   const std::string body = amlyze::build_batch_body(items);
   const long long batch_id =
       ledger_.record_intents(settings_.run_id, settings_.endpoint, body.size(), intents);
-  ++counts_.batches;
-  ++counts_.http_requests;
-  const amlyze::HttpResponse response = http_.post_json(settings_.url, body, settings_.token);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++counts_.batches;
+    ++counts_.http_requests;
+  }
+  const amlyze::HttpResponse response = http.post_json(settings_.url, body, settings_.token);
   const amlyze::BatchReply reply = amlyze::interpret(response);
 
   std::vector<ledger::ItemResult> results;
@@ -134,13 +181,16 @@ void BatchSender::send(Unit unit) {
     results.push_back({numbers[i], unit.items[i].customer.ext_id, unit.items[i].customer.hash,
                        ledger::Outcome::kFailed, "", reply.error});
   }
-  Unit again;
-  again.attempt = unit.attempt + 1;
-  std::optional<long long> wait;
-  if (reply.status == BatchStatus::kAnswered) {
-    settle_answered(unit, reply, numbers, results, again);
-  } else {
-    wait = settle_failed(unit, reply, results);
+  FollowUps next;
+  std::string stop_reason;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (reply.status == BatchStatus::kAnswered) {
+      settle_answered(unit, reply, numbers, results, next);
+    } else {
+      settle_failed(unit, reply, results, next);
+    }
+    stop_reason = stop_reason_;
   }
   // Recorded before anything else happens: a stop, a wait or a crash after this loses nothing.
   ledger_.record_results(batch_id, {reply.http_status, reply.error, response.latency_ms}, results);
@@ -155,18 +205,16 @@ void BatchSender::send(Unit unit) {
     throw AmlyzeError(settings_.url + " answered " + reply.error +
                       "; check amlyze.base_url. Nothing more was sent.");
   }
-  if (!stop_reason_.empty()) throw AmlyzeError(stop_reason_);
-  if (wait) {
-    sleep_unless_stopped(*wait);
-    backoff_.spent(*wait);
-  }
-  if (!again.items.empty()) work_.push_front(std::move(again));
+  if (!stop_reason.empty()) throw AmlyzeError(stop_reason);
+  queue_follow_ups(std::move(next));
 }
 
 void BatchSender::settle_answered(Unit& unit, const amlyze::BatchReply& reply,
                                   const std::vector<std::string>& numbers,
-                                  std::vector<ledger::ItemResult>& results, Unit& again) {
+                                  std::vector<ledger::ItemResult>& results, FollowUps& next) {
   failed_in_a_row_ = 0;
+  Unit again;
+  again.attempt = unit.attempt + 1;
   for (std::size_t i = 0; i < unit.items.size(); ++i) {
     Pending& p = unit.items[i];
     ledger::ItemResult& r = results[i];
@@ -190,16 +238,18 @@ void BatchSender::settle_answered(Unit& unit, const amlyze::BatchReply& reply,
       // CREATE of a customer AMLYZE has, or UPDATE of one it lacks: the ledger was behind
       // (a lost ledger, or a crash between sending and recording). Never branch on the text.
       if (r.error_code == "C004" && !p.flipped) {
-        requeue_front({std::move(p.customer), p.action == kCreate ? kUpdate : kCreate, true});
+        next.resends.push_back(
+            {std::move(p.customer), p.action == kCreate ? kUpdate : kCreate, true});
       } else {
         ++counts_.rejected;
       }
     }
   }
+  if (!again.items.empty()) next.units.push_back(std::move(again));
 }
 
-std::optional<long long> BatchSender::settle_failed(Unit& unit, const amlyze::BatchReply& reply,
-                                                   std::vector<ledger::ItemResult>& results) {
+void BatchSender::settle_failed(Unit& unit, const amlyze::BatchReply& reply,
+                                std::vector<ledger::ItemResult>& results, FollowUps& next) {
   const bool splittable =
       reply.status == BatchStatus::kBadRequest || reply.status == BatchStatus::kBatchError;
   if (splittable && unit.items.size() > 1) {
@@ -210,11 +260,11 @@ std::optional<long long> BatchSender::settle_failed(Unit& unit, const amlyze::Ba
                unit.attempt};
     Unit second{{std::make_move_iterator(middle), std::make_move_iterator(unit.items.end())},
                 unit.attempt};
-    work_.push_front(std::move(second));
-    work_.push_front(std::move(first));
+    next.units.push_back(std::move(first));
+    next.units.push_back(std::move(second));
     log_warn("batch of " + std::to_string(results.size()) + " failed (" + reply.error.substr(0, 60) +
              "): splitting it to isolate the cause");
-    return std::nullopt;
+    return;
   }
   if (reply.status == BatchStatus::kBadRequest) {
     // A single customer the server refuses as a request: poison, final until its data changes.
@@ -223,7 +273,7 @@ std::optional<long long> BatchSender::settle_failed(Unit& unit, const amlyze::Ba
     ++counts_.rejected;
     failed_in_a_row_ = 0;
     log_warn("customer " + unit.items[0].customer.ext_id + " breaks the request: " + reply.error);
-    return std::nullopt;
+    return;
   }
   if (reply.status == BatchStatus::kRetryable || reply.status == BatchStatus::kBatchError) {
     const auto delay = backoff_.next_delay_ms(unit.attempt + 1, reply.retry_after_seconds);
@@ -233,15 +283,15 @@ std::optional<long long> BatchSender::settle_failed(Unit& unit, const amlyze::Ba
                reply.error.substr(0, 80) + "): attempt " + std::to_string(unit.attempt + 1) +
                " in " + std::to_string(*delay) + " ms");
       ++counts_.http_retries;
-      work_.push_front({std::move(unit.items), unit.attempt + 1});
+      next.units.push_back({std::move(unit.items), unit.attempt + 1});
       unit.items.clear();
-      return delay;
+      pause_all(*delay);
+      return;
     }
   }
   if (reply.status == BatchStatus::kRetryable || reply.status == BatchStatus::kBatchError) {
     give_up(unit);
   }
-  return std::nullopt;
 }
 
 void BatchSender::give_up(const Unit& unit) {

@@ -5,11 +5,16 @@
 //   Retry-After) within the attempt and time budget;
 // - a whole-batch 400/413/500 split in halves until the customer(s) that cause it are alone;
 // - 401/403 stops the run at once; so do `max_failed_batches` consecutive failed batches.
-// Requests go out from one sender thread, so the extract and transform of the next rows overlap
-// with the HTTP round trips; add() blocks when `queue_limit` customers wait (bounded memory).
+// Requests go out from sender threads, one per HTTP poster (amlyze.max_in_flight), so the extract
+// and transform of the next rows overlap with the round trips and several batches can be in
+// flight; add() blocks when `queue_limit` customers wait (bounded memory). A retry's wait
+// (backoff, Retry-After) pauses every sender thread, not only the one that met the failure.
+// Follow-ups of a batch (retries, split halves, C004 resends) are queued only after its results
+// are in the ledger, so a customer's outcomes are recorded in the order they happened.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -39,17 +44,24 @@ struct SenderSettings {
 
 class BatchSender : public Sink {
  public:
-  // Starts the sender thread. `counts` gets the sending outcomes (created, updated, rejected,
-  // failed, batches, http_*); read them after flush().
+  // Starts one sender thread per poster (each poster is used by its thread only). `counts` gets
+  // the sending outcomes (created, updated, rejected, failed, batches, http_*); read them after
+  // flush().
+  BatchSender(SenderSettings settings, ledger::Ledger& ledger,
+              std::vector<amlyze::HttpPoster*> posters, ledger::RunCounts& counts,
+              Backoff backoff);
+  // One request in flight at a time.
   BatchSender(SenderSettings settings, ledger::Ledger& ledger, amlyze::HttpPoster& http,
-              ledger::RunCounts& counts, Backoff backoff);
-  ~BatchSender() override;  // stops the thread; queued customers are not sent
+              ledger::RunCounts& counts, Backoff backoff)
+      : BatchSender(std::move(settings), ledger, std::vector<amlyze::HttpPoster*>{&http}, counts,
+                    std::move(backoff)) {}
+  ~BatchSender() override;  // stops the threads; queued customers are not sent
   BatchSender(const BatchSender&) = delete;
   BatchSender& operator=(const BatchSender&) = delete;
 
   // Queues a customer. Rethrows the sender thread's error, if it stopped on one.
   void add(model::Customer customer, const std::string& action) override;
-  // Sends everything queued and ends the sender. Throws AuthError, AmlyzeError (fatal answer,
+  // Sends everything queued and ends the senders. Throws AuthError, AmlyzeError (fatal answer,
   // too many failed batches) or InterruptedError, always after recording what was sent.
   void flush() override;
   void hold(bool on) override;
@@ -68,47 +80,57 @@ class BatchSender : public Sink {
     std::vector<Pending> items;
     int attempt = 1;
   };
+  // What one answer leads to; queued once the answer is in the ledger.
+  struct FollowUps {
+    std::vector<Unit> units;       // retries and split halves, in sending order
+    std::vector<Pending> resends;  // C004: the other action, in the next new batch
+  };
+  using Clock = std::chrono::steady_clock;
 
-  void run_worker();
-  // Waits for a full batch (or the end of input) and takes it; empty when all is done.
-  Unit next_unit();
-  void send(Unit unit);
-  void requeue_front(Pending pending);
-  // Per-item outcomes of an answered batch; items to try again go to `again`.
+  void run_worker(amlyze::HttpPoster& http);
+  // Waits for work: a retry or split half, a full batch, or the rest at the end of input.
+  // Empty when everything is sent (or the run unwinds); else counts it as in flight.
+  std::optional<Unit> next_unit();
+  void send(Unit unit, amlyze::HttpPoster& http);
+  // Waits out a pause a failure started (this sender's or another's).
+  void wait_for_resume();
+  // Holds every sender back `wait_ms` from now (a retry's backoff). Call with mutex_ held.
+  void pause_all(long long wait_ms);
+  void queue_follow_ups(FollowUps follow_ups);
+  // Per-item outcomes of an answered batch. Call with mutex_ held (as the two below).
   void settle_answered(Unit& unit, const amlyze::BatchReply& reply,
                        const std::vector<std::string>& numbers,
-                       std::vector<ledger::ItemResult>& results, Unit& again);
-  // The whole batch failed: retry later, split, or give up, per the answer. Returns how long
-  // to wait before the retry it queued, if any.
-  std::optional<long long> settle_failed(Unit& unit, const amlyze::BatchReply& reply,
-                                         std::vector<ledger::ItemResult>& results);
+                       std::vector<ledger::ItemResult>& results, FollowUps& next);
+  // The whole batch failed: retry later, split, or give up, per the answer.
+  void settle_failed(Unit& unit, const amlyze::BatchReply& reply,
+                     std::vector<ledger::ItemResult>& results, FollowUps& next);
   void give_up(const Unit& unit);
   void note_unfinished(const std::string& changed_at);
 
   SenderSettings settings_;
   ledger::Ledger& ledger_;
-  amlyze::HttpPoster& http_;
-  ledger::RunCounts& counts_;
-  Backoff backoff_;
-  // Shared between the caller and the sender thread, under mutex_.
+  ledger::RunCounts& counts_;  // written under mutex_
+  // Shared between the caller and the sender threads, under mutex_.
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Pending> queue_;  // not yet in a batch
   bool closing_ = false;       // no more add(): send the rest and stop
-  std::exception_ptr error_;   // why the sender thread stopped early
+  std::exception_ptr error_;   // why the first sender thread to fail stopped
   std::size_t queue_limit_;
+  std::deque<Unit> work_;      // retries and split halves: sent before new batches
+  std::size_t in_flight_ = 0;  // units taken and not yet settled: they may bring follow-ups
+  Backoff backoff_;
+  Clock::time_point resume_at_;  // no request before this (a retry's wait)
+  std::optional<std::string> oldest_unfinished_;
+  int failed_in_a_row_ = 0;
+  std::string stop_reason_;  // set when the run must stop once the current batch is recorded
+  std::atomic<bool> abandon_{false};  // the run unwinds: send nothing more
 
   // The caller's only.
   std::vector<Pending> held_items_;
   bool held_ = false;
 
-  // The sender thread's only (read by the caller after join).
-  std::deque<Unit> work_;  // retries and split halves: sent before new batches
-  std::optional<std::string> oldest_unfinished_;
-  int failed_in_a_row_ = 0;
-  std::string stop_reason_;  // set when the run must stop once the current batch is recorded
-  std::atomic<bool> abandon_{false};  // the run unwinds: send nothing more
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace etl::sync

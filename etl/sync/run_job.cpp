@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <unordered_set>
+#include <vector>
 
 #include "amlyze/batch_api.hpp"
 #include "amlyze/http_client.hpp"
@@ -120,7 +121,13 @@ class RunLoop {
       return;
     }
     const AmlyzeConfig& a = config_.amlyze;
-    http_ = std::make_unique<amlyze::HttpClient>(amlyze::HttpOptions{a.timeout_seconds, a.ca_file});
+    // One connection per request in flight: each sender thread keeps its own alive.
+    std::vector<amlyze::HttpPoster*> posters;
+    for (int i = 0; i < a.max_in_flight; ++i) {
+      http_.push_back(
+          std::make_unique<amlyze::HttpClient>(amlyze::HttpOptions{a.timeout_seconds, a.ca_file}));
+      posters.push_back(http_.back().get());
+    }
     const RetrySettings retry{a.max_attempts, a.retry_initial_ms, a.retry_max_ms,
                               a.retry_budget_seconds * 1000LL, a.max_failed_batches};
     const bool validate = options_.command == Command::kValidate;
@@ -128,7 +135,7 @@ class RunLoop {
                             validate ? "validate-batch-customers" : "batch-customers", token,
                             a.token_env, batch_size, result_.run_id, retry};
     auto sender =
-        std::make_unique<BatchSender>(settings, ledger_, *http_, counts_, Backoff(retry));
+        std::make_unique<BatchSender>(settings, ledger_, posters, counts_, Backoff(retry));
     sender_ = sender.get();
     sink_ = std::move(sender);
   }
@@ -245,7 +252,7 @@ class RunLoop {
   RunResult& result_;
   ledger::RunCounts& counts_;
   model::ColumnPlan plan_;
-  std::unique_ptr<amlyze::HttpClient> http_;
+  std::vector<std::unique_ptr<amlyze::HttpClient>> http_;
   std::unique_ptr<Sink> sink_;
   BatchSender* sender_ = nullptr;
   DryRunWriter* dry_writer_ = nullptr;
