@@ -53,7 +53,10 @@ TEST_SUITE("faults") {
     INFO(r.err);
     CHECK(r.exit_code == 0);
     check_all_delivered_once(h, 60);
-    CHECK(h.ledger_value("SELECT http_status FROM batches ORDER BY batch_id LIMIT 1") == "429");
+    // One 429 (whichever batch reached the sandbox first), then nothing but 200.
+    CHECK(h.ledger_value("SELECT group_concat(http_status) FROM (SELECT DISTINCT http_status "
+                         "FROM batches ORDER BY http_status)") == "200,429");
+    CHECK(number(h, "SELECT count(*) FROM batches WHERE http_status = 429") == 1);
     // The retry waited at least the second the server asked for, and so did every other sender
     // (max_in_flight is 4): no request went out during the pause. The first 50 ms allow for a
     // sender that was already past its check when the 429 came back.
@@ -181,6 +184,25 @@ TEST_SUITE("faults") {
     CHECK_FALSE(h.sandbox().customer("C0000006").has_value());
     CHECK(h.etl({"retry"}).exit_code == 0);
     check_all_delivered_once(h, 40);
+  }
+
+  TEST_CASE("a customer left rejected with C004 is not held: the next run resends it") {
+    // What a kill between a C004 and its resend with the other action leaves in the ledger
+    // (seen in the SIGKILL test): here the sandbox answers C004 to both actions once.
+    EtlHarness h(20);
+    FaultPlan plan;
+    plan.reject_ext_ids = {{"C0000007", "C004"}};
+    h.sandbox().set_faults(plan);
+    CHECK(h.etl({"run"}).exit_code == 3);
+    CHECK(h.ledger_value("SELECT last_outcome || ':' || last_error_code FROM customers WHERE "
+                         "customer_ext_id = 'C0000007'") == "rejected:C004");
+    CHECK(h.ledger_value("SELECT group_concat(action) FROM (SELECT action FROM submissions WHERE "
+                         "customer_ext_id = 'C0000007' ORDER BY submission_id)") == "CREATE,UPDATE");
+    h.sandbox().clear_faults();
+    const auto again = h.etl({"run", "--full"});
+    CHECK(again.exit_code == 0);
+    CHECK(h.ledger_value("SELECT held FROM runs WHERE run_id = 2") == "0");
+    check_all_delivered_once(h, 20);
   }
 
   TEST_CASE("too many failed batches in a row stop the run, and everything is resumable") {

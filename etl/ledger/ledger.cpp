@@ -45,8 +45,8 @@ const char* outcome_name(Outcome outcome) {
 struct Ledger::Statements {
   explicit Statements(Database& db)
       : customer(db,
-                 "SELECT accepted_hash, last_hash, last_outcome, coalesce(last_seen_run, 0) "
-                 "FROM customers WHERE customer_ext_id = ?"),
+                 "SELECT accepted_hash, last_hash, last_outcome, coalesce(last_seen_run, 0), "
+                 "coalesce(last_error_code, '') FROM customers WHERE customer_ext_id = ?"),
         touch(db, now_sql("INSERT INTO customers (customer_ext_id, entity_type, last_hash, "
                           "last_outcome, last_changed_at, last_seen_run, updated_at) "
                           "VALUES (?1, ?2, ?3, 'seen', ?4, ?5, NOW()) "
@@ -177,7 +177,8 @@ std::optional<CustomerState> Ledger::customer(const std::string& ext_id) {
   s.bind(1, ext_id);
   std::optional<CustomerState> out;
   if (s.step()) {
-    out = CustomerState{s.optional_text(0), s.optional_text(1), s.text(2), s.integer(3)};
+    out = CustomerState{s.optional_text(0), s.optional_text(1), s.text(2), s.integer(3),
+                        s.text(4)};
   }
   s.reset();
   return out;

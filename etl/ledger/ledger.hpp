@@ -23,6 +23,7 @@ struct CustomerState {
   std::optional<std::string> last_hash;
   std::string last_outcome;
   long long last_seen_run = 0;
+  std::string last_error_code;  // empty: none
 };
 
 struct RunCounts {
