@@ -2,12 +2,17 @@
 // ledger: retries, Retry-After, splitting around poison customers, failed-batch stop, auth stop.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <functional>
+#include <regex>
+#include <set>
+#include <thread>
 
 #include "ledger/ledger.hpp"
 #include "support/etl_harness.hpp"
 #include "sync/backoff.hpp"
 #include "sync/batch_sender.hpp"
+#include "util/ids.hpp"
 #include "util/errors.hpp"
 
 using nlohmann::json;
@@ -92,6 +97,24 @@ struct Fixture {
 }  // namespace
 
 TEST_SUITE("delivery") {
+  TEST_CASE("communicationNumbers are version 7 UUIDs: unique, and later ones sort after") {
+    const std::regex v7("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    std::set<std::string> seen;
+    std::string previous;
+    for (int i = 0; i < 20000; ++i) {
+      std::string id = etl::new_uuid();
+      REQUIRE(std::regex_match(id, v7));
+      // Within one millisecond the order is random; across milliseconds it is time order.
+      if (!previous.empty() && id.compare(0, 13, previous, 0, 13) != 0) CHECK(id > previous);
+      previous = id;
+      seen.insert(std::move(id));
+    }
+    CHECK(seen.size() == 20000);
+    const std::string before = etl::new_uuid();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    CHECK(etl::new_uuid() > before);
+  }
+
   TEST_CASE("backoff grows, is capped, jittered, floored by Retry-After, and bounded") {
     etl::sync::Backoff b({5, 100, 1000, 2500, 3}, [] { return 0.999; });
     CHECK(b.next_delay_ms(2, std::nullopt).value() == 99);    // 50 + 0.999 * 50

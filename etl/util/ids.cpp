@@ -4,13 +4,21 @@
 #include <uuid/uuid.h>
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <stdexcept>
 
 namespace etl {
 
 std::string new_uuid() {
   uuid_t id;
-  uuid_generate_random(id);
+  uuid_generate_random(id);  // the random bits; the time and version bits are set below
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  for (int i = 0; i < 6; ++i) id[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  id[6] = static_cast<unsigned char>(0x70 | (id[6] & 0x0f));  // version 7
+  id[8] = static_cast<unsigned char>(0x80 | (id[8] & 0x3f));  // RFC 9562 variant
   std::array<char, 37> text{};
   uuid_unparse_lower(id, text.data());
   return std::string(text.data());
