@@ -78,7 +78,10 @@ TEST_SUITE("faults") {
     CHECK(h.etl({"run"}).exit_code == 0);
     check_all_delivered_once(h, 60);
     CHECK(h.ledger_value("SELECT http_retries FROM runs") == "3");
-    CHECK(number(h, "SELECT count(DISTINCT communication_number) FROM submissions") == 60 + 3 * 25);
+    CHECK(number(h, "SELECT count(*) FROM batches WHERE http_status IN (502, 503)") == 3);
+    // A fresh number per item and attempt: the failed attempts' items plus one accepted each.
+    CHECK(number(h, "SELECT count(DISTINCT communication_number) FROM submissions") ==
+          60 + number(h, "SELECT sum(items) FROM batches WHERE http_status IN (502, 503)"));
   }
 
   TEST_CASE("a whole-batch 500 or 200-with-errorCode is split and delivered") {
@@ -143,10 +146,13 @@ TEST_SUITE("faults") {
     INFO(r.err);
     CHECK(r.exit_code == 0);
     check_all_delivered_once(h, 60);
-    // The second batch was applied but unanswered: resent with new numbers, answered C004
-    // (exists), resent as UPDATE.
-    CHECK(number(h, "SELECT count(*) FROM submissions WHERE error_code = 'C004'") == 25);
-    CHECK(h.sandbox().stats().updates == 25);
+    // The second batch to reach the sandbox (of 25 or, with 4 in flight, maybe the last one
+    // of 10) was applied but unanswered: resent with new numbers, answered C004 (exists),
+    // resent as UPDATE.
+    const long long dropped = number(h, "SELECT items FROM batches WHERE http_status IS NULL");
+    CHECK((dropped == 25 || dropped == 10));
+    CHECK(number(h, "SELECT count(*) FROM submissions WHERE error_code = 'C004'") == dropped);
+    CHECK(static_cast<long long>(h.sandbox().stats().updates) == dropped);
   }
 
   TEST_CASE("a timeout after AMLYZE applied the batch is resolved the same way") {
@@ -160,8 +166,8 @@ TEST_SUITE("faults") {
     INFO(r.err);
     CHECK(r.exit_code == 0);
     check_all_delivered_once(h, 30);
-    CHECK(h.ledger_value("SELECT error FROM batches ORDER BY batch_id LIMIT 1").find("timeout") !=
-          std::string::npos);
+    // Whichever batch reached the sandbox first (with 4 in flight, not always the first sent).
+    CHECK(number(h, "SELECT count(*) FROM batches WHERE error LIKE '%timeout%'") == 1);
   }
 
   TEST_CASE("customers AMLYZE rejects are recorded with its code and resent by retry") {

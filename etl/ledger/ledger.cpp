@@ -108,6 +108,7 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
                         const RunCounts& c, const std::optional<std::string>& watermark_after,
                         const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
+  FullSync durable(db_);  // the run's last answers and its summary are on disk at exit
   Statement s(db_, now_sql("UPDATE runs SET finished_at = NOW(), outcome = ?, exit_code = ?, "
                            "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
                            "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
@@ -165,6 +166,7 @@ std::optional<std::string> Ledger::watermark() {
 
 void Ledger::set_watermark(const std::string& value, long long run) {
   std::lock_guard<std::mutex> lock(mutex_);
+  FullSync durable(db_);
   Statement s(db_, now_sql("INSERT INTO sync_state (key, value, run_id, updated_at) "
                            "VALUES ('watermark', ?1, ?2, NOW()) ON CONFLICT (key) DO UPDATE "
                            "SET value = ?1, run_id = ?2, updated_at = NOW()"));
@@ -230,17 +232,23 @@ void Ledger::resume_work() {
 long long Ledger::record_intents(long long run, const std::string& endpoint, std::size_t bytes,
                                  const std::vector<Intent>& intents) {
   std::lock_guard<std::mutex> lock(mutex_);
-  suspend_work();  // rows planned before this batch are durable before it goes out
-  Transaction tx(db_);
-  stmts_->batch.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
-  stmts_->batch.bind(4, static_cast<long long>(bytes)).run();
-  const long long batch_id = db_.last_insert_id();
-  for (const Intent& i : intents) {
-    stmts_->intent.bind(1, run).bind(2, batch_id).bind(3, i.ext_id);
-    stmts_->intent.bind(4, i.communication_number).bind(5, i.action).bind(6, i.hash).run();
-    if (!audit_only_) stmts_->intent_state.bind(1, i.ext_id).run();
+  suspend_work();
+  long long batch_id = 0;
+  {
+    // On disk before the request goes out, with everything committed before it (the rows
+    // planned so far, earlier answers): the one fsync per batch.
+    FullSync durable(db_);
+    Transaction tx(db_);
+    stmts_->batch.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
+    stmts_->batch.bind(4, static_cast<long long>(bytes)).run();
+    batch_id = db_.last_insert_id();
+    for (const Intent& i : intents) {
+      stmts_->intent.bind(1, run).bind(2, batch_id).bind(3, i.ext_id);
+      stmts_->intent.bind(4, i.communication_number).bind(5, i.action).bind(6, i.hash).run();
+      if (!audit_only_) stmts_->intent_state.bind(1, i.ext_id).run();
+    }
+    tx.commit();
   }
-  tx.commit();
   resume_work();
   return batch_id;
 }

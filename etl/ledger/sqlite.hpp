@@ -13,7 +13,8 @@ namespace etl::ledger {
 
 class Database {
  public:
-  // Opens (creating if needed) the file; WAL, FULL sync, foreign keys, busy timeout.
+  // Opens (creating if needed) the file; WAL, NORMAL sync (see FullSync), foreign keys, busy
+  // timeout.
   explicit Database(const std::string& path);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -29,6 +30,21 @@ class Database {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+};
+
+// The connection commits with synchronous = NORMAL: a commit survives a killed process at once,
+// and power loss once a later FULL commit has synced the WAL (one fsync covers every earlier
+// frame). Transactions committed inside a FullSync scope are on disk when commit() returns.
+// Open it outside any transaction (SQLite ignores the pragma inside one).
+class FullSync {
+ public:
+  explicit FullSync(Database& db);
+  FullSync(const FullSync&) = delete;
+  FullSync& operator=(const FullSync&) = delete;
+  ~FullSync();
+
+ private:
+  Database& db_;
 };
 
 class Statement {
