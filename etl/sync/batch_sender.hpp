@@ -59,7 +59,7 @@ class BatchSender : public Sink {
   BatchSender(const BatchSender&) = delete;
   BatchSender& operator=(const BatchSender&) = delete;
 
-  // Queues a customer. Rethrows the first sender thread error, if one stopped on it.
+  // Queues a customer. Rethrows the error that stopped the senders, if one did.
   void add(model::Customer customer, const std::string& action) override;
   // Sends everything queued and ends the senders. Throws AuthError, AmlyzeError (fatal answer,
   // too many failed batches) or InterruptedError, always after recording what was sent.
