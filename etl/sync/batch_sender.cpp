@@ -275,23 +275,20 @@ void BatchSender::settle_failed(Unit& unit, const amlyze::BatchReply& reply,
     log_warn("customer " + unit.items[0].customer.ext_id + " breaks the request: " + reply.error);
     return;
   }
-  if (reply.status == BatchStatus::kRetryable || reply.status == BatchStatus::kBatchError) {
-    const auto delay = backoff_.next_delay_ms(unit.attempt + 1, reply.retry_after_seconds);
-    if (delay) {
-      for (auto& r : results) r.error_description += " (will retry)";
-      log_warn("batch of " + std::to_string(unit.items.size()) + " failed (" +
-               reply.error.substr(0, 80) + "): attempt " + std::to_string(unit.attempt + 1) +
-               " in " + std::to_string(*delay) + " ms");
-      ++counts_.http_retries;
-      next.units.push_back({std::move(unit.items), unit.attempt + 1});
-      unit.items.clear();
-      pause_all(*delay);
-      return;
-    }
-  }
-  if (reply.status == BatchStatus::kRetryable || reply.status == BatchStatus::kBatchError) {
+  if (reply.status != BatchStatus::kRetryable && reply.status != BatchStatus::kBatchError) return;
+  const auto delay = backoff_.next_delay_ms(unit.attempt + 1, reply.retry_after_seconds);
+  if (!delay) {
     give_up(unit);
+    return;
   }
+  for (auto& r : results) r.error_description += " (will retry)";
+  log_warn("batch of " + std::to_string(unit.items.size()) + " failed (" +
+           reply.error.substr(0, 80) + "): attempt " + std::to_string(unit.attempt + 1) + " in " +
+           std::to_string(*delay) + " ms");
+  ++counts_.http_retries;
+  next.units.push_back({std::move(unit.items), unit.attempt + 1});
+  unit.items.clear();
+  pause_all(*delay);
 }
 
 void BatchSender::give_up(const Unit& unit) {

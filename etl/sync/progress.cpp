@@ -26,7 +26,7 @@ void Progress::tick() {
     const auto left = static_cast<long long>(static_cast<double>(*estimate_ - counts_.extracted) / rate);
     std::snprintf(eta, sizeof eta, "%lld:%02lld", left / 60, left % 60);
   }
-  // Only what this thread counts: the sender thread's counts are read after it has finished.
+  // Only what this thread counts: the sender threads' counts are read after they have finished.
   std::fprintf(stderr, "\r\033[Kread %lld, unchanged %lld, held back %lld, %.0f rows/s, ETA %s",
                counts_.extracted, counts_.unchanged, counts_.invalid + counts_.duplicate, rate,
                eta);

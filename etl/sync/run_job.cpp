@@ -202,11 +202,9 @@ class RunLoop {
         ++counts_.held;
         return;
       case Decision::kCreate:
-        c.payload = nlohmann::json();  // validated and serialized: only `canonical` is sent
-        return sink_->add(std::move(c), "CREATE");
       case Decision::kUpdate:
-        c.payload = nlohmann::json();
-        return sink_->add(std::move(c), "UPDATE");
+        c.payload = nlohmann::json();  // validated and serialized: only `canonical` is sent
+        return sink_->add(std::move(c), decision == Decision::kCreate ? "CREATE" : "UPDATE");
     }
   }
 
