@@ -120,7 +120,11 @@ TEST_SUITE("recovery") {
     CHECK(last.exit_code == 0);
     CHECK(kills >= 10);
     check_invariants(h, customers);
-    CHECK(number(h, "SELECT count(*) FROM runs WHERE outcome = 'crashed'") == kills);
+    // A kill that lands before the run's row exists (a loaded machine starts slowly) leaves no
+    // row; every other killed run is found and marked crashed by the run after it.
+    const long long crashed = number(h, "SELECT count(*) FROM runs WHERE outcome = 'crashed'");
+    CHECK(crashed <= kills);
+    CHECK(crashed + (14 - kills) + 1 == number(h, "SELECT count(*) FROM runs"));
     // A version AMLYZE accepted is never sent again: at most one accepted submission per
     // customer and payload. Extra sends of one version are only the ones a kill cut off before
     // their answer was recorded (unknown), and the C004 that resolves them.
