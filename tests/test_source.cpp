@@ -10,8 +10,10 @@
 #include <set>
 #include <thread>
 
+#include "source/pg_error.hpp"
 #include "support/etl_harness.hpp"
 #include "util/text.hpp"
+#include "util/utf8.hpp"
 
 using etl::test::EtlHarness;
 using etl::test::source_path;
@@ -278,6 +280,56 @@ TEST_SUITE("source") {
       CHECK_FALSE(contains(text, "DETAIL"));
       CHECK_FALSE(contains(text, "CONTEXT"));
       CHECK_FALSE(contains(text, "Token"));
+    }
+  }
+}
+
+TEST_SUITE("source") {
+  TEST_CASE("valid_utf8 accepts UTF-8 and refuses other bytes, overlong forms and surrogates") {
+    CHECK(etl::valid_utf8(""));
+    CHECK(etl::valid_utf8("plain ASCII, longer than eight bytes"));
+    CHECK(
+        etl::valid_utf8("J\xC5\xAB"
+                        "rat\xC4\x97 \xE2\x80\xA6 \xF0\x9F\x98\x80"));
+    CHECK_FALSE(etl::valid_utf8("Ren\xE9"));           // LATIN1 é
+    CHECK_FALSE(etl::valid_utf8("abcdefgh\xC3"));      // cut after eight ASCII bytes
+    CHECK_FALSE(etl::valid_utf8("\xC0\xAF"));          // overlong '/'
+    CHECK_FALSE(etl::valid_utf8("\xE0\x80\xAF"));      // overlong, three bytes
+    CHECK_FALSE(etl::valid_utf8("\xED\xA0\x80"));      // surrogate U+D800
+    CHECK_FALSE(etl::valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(etl::valid_utf8("\xE2\x80x"));         // continuation missing
+  }
+
+  TEST_CASE("describe_pg_error keeps SQLSTATE, position and names, drops DETAIL and values") {
+    etl::test::SqlDatabase db({});
+    pqxx::connection c(db.conninfo());
+    const auto error_of = [&c](const std::string& sql) {
+      try {
+        pqxx::nontransaction tx(c);
+        tx.exec(sql);
+      } catch (const pqxx::sql_error& e) {
+        return etl::source::describe_pg_error(e);
+      }
+      return std::string("no error");
+    };
+    CHECK(error_of("SELECT 'Secretvalue'::json") ==
+          "SQLSTATE 22P02: invalid input syntax for type json\nLINE 1: SELECT 'Secretvalue'::json"
+          "\n               ^");
+    CHECK(error_of("SELECT to_date('Secretvalue', 'YYYY')") ==
+          "SQLSTATE 22007: invalid value \"\xE2\x80\xA6\"");
+    // Class 42: raised while parsing; the quoted words are the query's own names.
+    CHECK(error_of("SELECT relnamx FROM pg_class") ==
+          "SQLSTATE 42703: column \"relnamx\" does not exist\nLINE 1: SELECT relnamx FROM "
+          "pg_class\n               ^\nHINT:  Perhaps you meant to reference the column "
+          "\"pg_class.relname\".");
+    CHECK(error_of("DO $$BEGIN RAISE EXCEPTION 'Secretvalue'; END$$").find("Secretvalue") ==
+          std::string::npos);
+    try {
+      pqxx::connection refused("host=127.0.0.1 port=1 connect_timeout=2");
+    } catch (const pqxx::broken_connection& e) {
+      CHECK(etl::source::describe_pg_error(e) ==
+            "connection to server at \"127.0.0.1\", port 1 failed: Connection refused Is the "
+            "server running on that host and accepting TCP/IP connections?");
     }
   }
 }
