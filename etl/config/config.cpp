@@ -122,8 +122,8 @@ bool has_password(const std::string& conninfo) {
 }
 
 void read_source(const SectionReader& r, const std::filesystem::path& file, SourceConfig& s) {
-  r.expect_keys(
-      {"conninfo", "extract_sql", "lookback_seconds", "fetch_size", "idle_transaction_warn_seconds"});
+  r.expect_keys({"conninfo", "extract_sql", "lookback_seconds", "fetch_size",
+                 "idle_transaction_warn_seconds"});
   r.read("conninfo", s.conninfo);
   std::string sql = "../sql/extract_customers.sql";
   r.read("extract_sql", sql);
