@@ -122,13 +122,15 @@ bool has_password(const std::string& conninfo) {
 }
 
 void read_source(const SectionReader& r, const std::filesystem::path& file, SourceConfig& s) {
-  r.expect_keys({"conninfo", "extract_sql", "lookback_seconds", "fetch_size"});
+  r.expect_keys({"conninfo", "extract_sql", "lookback_seconds", "fetch_size",
+                 "idle_transaction_warn_seconds"});
   r.read("conninfo", s.conninfo);
   std::string sql = "../sql/extract_customers.sql";
   r.read("extract_sql", sql);
   s.extract_sql = resolve(file, sql);
   r.read("lookback_seconds", s.lookback_seconds, 0, 7 * 24 * 3600);
   r.read("fetch_size", s.fetch_size, 1, 100000);
+  r.read("idle_transaction_warn_seconds", s.idle_transaction_warn_seconds, 1, 7 * 24 * 3600);
   // A password in the config would sit in a file that is copied around and committed.
   if (has_password(s.conninfo)) {
     r.fail("conninfo", "contains a password; remove it and use PGPASSFILE or PGPASSWORD instead");

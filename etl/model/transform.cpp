@@ -6,6 +6,7 @@
 
 #include "model/validate.hpp"
 #include "util/ids.hpp"
+#include "util/utf8.hpp"
 
 namespace etl::model {
 namespace {
@@ -52,8 +53,16 @@ std::optional<json> to_decimal(const std::string& text) {
 
 // Converts one non-NULL value; returns nullopt and records a problem when it does not convert.
 std::optional<json> convert(const ColumnBinding& b, std::string_view raw, Problems& problems) {
-  const std::string text(raw);
   const FieldSpec& f = *b.field;
+  // Only a SQL_ASCII database hands out other bytes; JSON cannot carry them. The value is not
+  // quoted: it is customer data, and not text a log or the ledger could hold either.
+  if (!valid_utf8(raw)) {
+    problems.push_back({"ETL.ENCODING", f.name,
+                        "is not valid UTF-8 (the source database holds other bytes, e.g. "
+                        "LATIN1 text in a SQL_ASCII database); fix the value at the source"});
+    return std::nullopt;
+  }
+  const std::string text(raw);
   std::optional<json> out;
   switch (f.type) {
     case FieldType::kString:

@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "source/pg_error.hpp"
 #include "util/errors.hpp"
 
 namespace etl::source {
 namespace {
 
 constexpr const char* kCursor = "amlyze_extract";
+constexpr const char* kContract = "amlyze_contract";
 
 model::ColumnKind kind_of(pqxx::oid type) {
   switch (type) {
@@ -30,12 +32,14 @@ std::string trim_statement(std::string sql) {
   return sql;
 }
 
-// libpq's message ends with "LINE n: ..." and a caret; keep it whole, prefixed by the file.
+// PostgreSQL's position ("LINE n: ..." and a caret) is kept, prefixed by the file.
 std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e) {
-  std::string what = e.what();
-  while (!what.empty() && what.back() == '\n') what.pop_back();
-  return sql_file + ": PostgreSQL refused the extract query (SQLSTATE " + e.sqlstate() + "): " +
-         what + "\nFix the query; nothing was sent.";
+  return sql_file + ": PostgreSQL refused the extract query (" + describe_pg_error(e) +
+         ")\nFix the query; nothing was sent.";
+}
+
+SourceError lost(const std::string& when, const pqxx::broken_connection& e) {
+  return SourceError("PostgreSQL connection lost" + when + ": " + describe_pg_error(e));
 }
 
 // A PostgreSQL text[] literal: every element double-quoted, backslash and quote escaped.
@@ -55,13 +59,53 @@ std::string array_literal(const std::vector<std::string>& values) {
 
 }  // namespace
 
-ExtractCursor::ExtractCursor(const std::string& conninfo) {
+ExtractCursor::ExtractCursor(const std::string& conninfo, int idle_warn_seconds)
+    : idle_warn_seconds_(idle_warn_seconds) {
   try {
     connection_ = std::make_unique<pqxx::connection>(conninfo);
+    use_utf8_and_utc();
   } catch (const pqxx::broken_connection& e) {
-    std::string what = e.what();
-    while (!what.empty() && what.back() == '\n') what.pop_back();
-    throw SourceError("cannot connect to PostgreSQL: " + what);
+    throw SourceError("cannot connect to PostgreSQL: " + describe_pg_error(e));
+  } catch (const pqxx::sql_error& e) {
+    throw SourceError("cannot prepare the PostgreSQL session: " + describe_pg_error(e));
+  }
+}
+
+// The job reads UTF-8 whatever PGCLIENTENCODING or a client_encoding in the conninfo say: the
+// payload is JSON. A SQL_ASCII database is the exception: PostgreSQL never checked its bytes and
+// would refuse a whole FETCH for one value that is not UTF-8, so the connection takes them as
+// they are (SQL_ASCII) and the transform holds back the customers whose values are not UTF-8.
+// Timestamps are compared as text, so they all come in UTC and ISO form.
+void ExtractCursor::use_utf8_and_utc() {
+  std::string server;
+  {
+    pqxx::nontransaction show(*connection_, "server_encoding");
+    server = show.exec1("SHOW server_encoding")[0].c_str();
+  }
+  const std::string wanted = server == "SQL_ASCII" ? server : "UTF8";
+  const std::string encoding = connection_->get_client_encoding();
+  if (encoding != wanted) {
+    if (encoding != server) overridden_encoding_ = encoding;  // someone asked for it
+    connection_->set_client_encoding(wanted);
+  }
+  pqxx::nontransaction session(*connection_, "session");
+  session.exec0("SET TIME ZONE 'UTC'");
+  session.exec0("SET DateStyle = 'ISO, YMD'");
+}
+
+// Autocommit, before the extract's transaction begins: a transaction open at the snapshot was
+// either open during this read or started after it (see open_transactions.hpp).
+void ExtractCursor::read_open_transactions() {
+  try {
+    pqxx::nontransaction read(*connection_, "open_transactions");
+    open_transactions_ = source::read_open_transactions(read, idle_warn_seconds_);
+  } catch (const pqxx::broken_connection& e) {
+    throw lost("", e);
+  } catch (const pqxx::sql_error& e) {
+    // A DBA may have revoked pg_stat_activity: the lookback alone protects the run, as for a
+    // role without pg_read_all_stats, and the run says so.
+    open_transactions_ = OpenTransactions{};
+    open_transactions_.unreadable = describe_pg_error(e);
   }
 }
 
@@ -71,11 +115,10 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
                          const std::optional<std::string>& watermark, int lookback_seconds,
                          const std::vector<std::string>* only_ext_ids) {
   sql_file_ = sql_file;
+  if (only_ext_ids == nullptr) read_open_transactions();
   try {
     transaction_ = std::make_unique<pqxx::work>(*connection_, "extract");
     transaction_->exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    transaction_->exec0("SET LOCAL TIME ZONE 'UTC'");
-    transaction_->exec0("SET LOCAL DateStyle = 'ISO, YMD'");
     // A full read is costly enough to trigger JIT, whose compile time outweighs its gain here.
     transaction_->exec0("SET LOCAL jit = off");
     // The first query takes the snapshot; now() is the transaction's start, just before it.
@@ -88,9 +131,10 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
                           .c_str();
     }
   } catch (const pqxx::broken_connection& e) {
-    throw SourceError(std::string("PostgreSQL connection lost: ") + e.what());
+    throw lost("", e);
   }
   try {
+    check_parameters(trim_statement(sql));
     // Same line as the query's first line, so PostgreSQL's LINE n matches the file.
     const std::string declare = std::string("DECLARE ") + kCursor + " NO SCROLL CURSOR FOR ";
     if (only_ext_ids == nullptr) {
@@ -102,9 +146,35 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
                                 window_start_, array_literal(*only_ext_ids));
     }
   } catch (const pqxx::broken_connection& e) {
-    throw SourceError(std::string("PostgreSQL connection lost: ") + e.what());
+    throw lost("", e);
   } catch (const pqxx::sql_error& e) {
     throw ConfigError(sql_message(sql_file, e));
+  }
+}
+
+// The contract: $1 and only $1. PostgreSQL itself counts the parameters of the prepared
+// statement, so a "$1" inside a string literal or a comment does not count. Preparing only
+// parses the query: nothing is planned or run.
+void ExtractCursor::check_parameters(const std::string& sql) {
+  // Same line as the query's first line, so PostgreSQL's LINE n matches the file.
+  transaction_->exec0(std::string("PREPARE ") + kContract + " AS " + sql);
+  const auto count = transaction_
+                         ->exec_params1("SELECT cardinality(parameter_types) FROM "
+                                        "pg_prepared_statements WHERE name = $1",
+                                        kContract)[0]
+                         .as<int>();
+  transaction_->exec0(std::string("DEALLOCATE ") + kContract);
+  if (count == 0) {
+    throw ConfigError(sql_file_ +
+                      ": the extract query has no parameter $1, the start of the change window "
+                      "(timestamptz): every run would read every customer. Filter on it, e.g. "
+                      "WHERE <change time> >= $1::timestamptz. Nothing was sent.");
+  }
+  if (count > 1) {
+    throw ConfigError(sql_file_ + ": the extract query uses parameters $1 to $" +
+                      std::to_string(count) +
+                      "; the job passes only $1, the start of the change window. Nothing was "
+                      "sent.");
   }
 }
 
@@ -127,7 +197,7 @@ pqxx::result ExtractCursor::fetch_now(int count) {
     return transaction_->exec(std::string("FETCH FORWARD ") + std::to_string(count) + " FROM " +
                               kCursor);
   } catch (const pqxx::broken_connection& e) {
-    throw SourceError(std::string("PostgreSQL connection lost during the extract: ") + e.what());
+    throw lost(" during the extract", e);
   } catch (const pqxx::sql_error& e) {
     // Errors at execution time (a cast that fails on some row, a division by zero) land here.
     throw SourceError(sql_message(sql_file_, e));

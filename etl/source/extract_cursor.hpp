@@ -13,21 +13,25 @@
 
 #include "model/column_plan.hpp"
 #include "model/transform.hpp"
+#include "source/open_transactions.hpp"
 
 namespace etl::source {
 
 class ExtractCursor {
  public:
-  // Connects (libpq conninfo; empty: the PG* environment). Throws SourceError.
-  explicit ExtractCursor(const std::string& conninfo);
+  // Connects (libpq conninfo; empty: the PG* environment) and switches the connection to UTF-8
+  // whatever PGCLIENTENCODING or the conninfo asked. `idle_warn_seconds`: sessions idle in a
+  // transaction for longer are listed in open_transactions(). Throws SourceError.
+  ExtractCursor(const std::string& conninfo, int idle_warn_seconds);
   ExtractCursor(const ExtractCursor&) = delete;
   ExtractCursor& operator=(const ExtractCursor&) = delete;
   ~ExtractCursor();
 
-  // Starts the snapshot and declares the cursor for `sql` with $1 = the window start:
-  // `watermark` minus `lookback_seconds`, or '-infinity' without a watermark (first run, --full).
-  // Throws ConfigError naming `sql_file` and the line for SQL the server refuses, SourceError for
-  // connection trouble.
+  // Reads the other sessions' open transactions, then starts the snapshot and declares the
+  // cursor for `sql` with $1 = the window start: `watermark` minus `lookback_seconds`, or
+  // '-infinity' without a watermark (first run, --full).
+  // Throws ConfigError naming `sql_file` for SQL the server refuses (with the line) and for a
+  // query whose only parameter is not $1, SourceError for connection trouble.
   // With `only_ext_ids`, the query reads everything ($1 = '-infinity') but keeps only those
   // customers: the filter is applied outside the integrator's query and PostgreSQL pushes it
   // down to the customer table.
@@ -42,6 +46,10 @@ class ExtractCursor {
 
   // The snapshot time of the extract transaction (UTC, PostgreSQL text form).
   const std::string& snapshot_time() const { return snapshot_time_; }
+  // The other sessions' transactions open just before the snapshot (not read for only_ext_ids).
+  const OpenTransactions& open_transactions() const { return open_transactions_; }
+  // The client encoding the environment or the conninfo asked for, when it was not UTF8.
+  const std::optional<std::string>& overridden_encoding() const { return overridden_encoding_; }
 
   // Column names and kinds; valid after the first fetch().
   const std::vector<model::SourceColumn>& columns() const { return columns_; }
@@ -58,6 +66,9 @@ class ExtractCursor {
   void close();
 
  private:
+  void use_utf8_and_utc();
+  void read_open_transactions();
+  void check_parameters(const std::string& sql);
   void describe_columns();
   void estimate(const std::string& sql);
   pqxx::result fetch_now(int count);
@@ -72,6 +83,9 @@ class ExtractCursor {
   std::string window_start_;
   std::optional<long long> estimated_rows_;
   std::string sql_file_;
+  int idle_warn_seconds_ = 0;
+  OpenTransactions open_transactions_;
+  std::optional<std::string> overridden_encoding_;
 };
 
 }  // namespace etl::source

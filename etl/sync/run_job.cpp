@@ -48,11 +48,18 @@ class RunLoop {
     if (options_.command == Command::kRetry) {
       retry_selected(sql);
     } else {
-      source::ExtractCursor cursor(config_.source.conninfo);
+      source::ExtractCursor cursor(config_.source.conninfo,
+                                   config_.source.idle_transaction_warn_seconds);
       const auto watermark = options_.full ? std::nullopt : ledger_.watermark();
       cursor.open(sql, config_.source.extract_sql.string(), watermark,
                   config_.source.lookback_seconds);
+      open_transactions_ = cursor.open_transactions();
       started(cursor);
+      if (options_.command == Command::kRun && !dry()) {
+        for (const auto& warning : open_transactions_.warnings(config_.source.lookback_seconds)) {
+          log_warn(warning);
+        }
+      }
       read_all(cursor);
       cursor.close();
     }
@@ -75,6 +82,10 @@ class RunLoop {
     if (!dry()) ledger_.set_window(result_.run_id, result_.window_start, result_.snapshot);
     log_info("run " + std::to_string(result_.run_id) + " (" + result_.mode +
              "): reading customers changed since " + result_.window_start);
+    if (const auto& asked = cursor.overridden_encoding()) {
+      log_warn("source.conninfo/PGCLIENTENCODING asked for " + *asked +
+               "; amlyze-etl reads UTF8 (the connection was switched to UTF8)");
+    }
   }
 
   // `retry`: re-read the selected customers' current rows, in chunks, and resend them.
@@ -85,7 +96,8 @@ class RunLoop {
       const std::vector<std::string> chunk(
           ids.begin() + static_cast<long>(at),
           ids.begin() + static_cast<long>(std::min(ids.size(), at + kRetryChunk)));
-      source::ExtractCursor cursor(config_.source.conninfo);
+      source::ExtractCursor cursor(config_.source.conninfo,
+                                   config_.source.idle_transaction_warn_seconds);
       cursor.open(sql, config_.source.extract_sql.string(), std::nullopt,
                   config_.source.lookback_seconds, &chunk);
       if (at == 0) started(cursor);
@@ -235,9 +247,19 @@ class RunLoop {
                                             : "the batches sent before are in the ledger."));
   }
 
-  // The snapshot time, but never past a customer still without a final outcome.
+  // The snapshot time, but never past the start of another session's transaction open at the
+  // snapshot (its changes are not in this extract and carry that start as their change time),
+  // nor past a customer still without a final outcome.
   void advance_watermark() {
+    const source::OpenTransactions& open = open_transactions_;
+    const auto previous = ledger_.watermark();
+    if (open.prepared > 0 && !previous) return;  // a prepared transaction's start is unknown
     std::string next = result_.snapshot;
+    if (const auto limit = open.limit(); limit && *limit < next) next = *limit;
+    if (open.oldest_start && *open.oldest_start == next) {
+      log_info("watermark held back by " + open.describe_oldest());
+    }
+    if (open.prepared > 0 && *previous < next) next = *previous;
     const auto& oldest = sender_->oldest_unfinished();
     if (oldest && *oldest < next) next = *oldest;
     ledger_.set_watermark(next, result_.run_id);
@@ -255,6 +277,7 @@ class RunLoop {
   BatchSender* sender_ = nullptr;
   DryRunWriter* dry_writer_ = nullptr;
   Progress progress_{counts_};
+  source::OpenTransactions open_transactions_;  // at the snapshot of a `run`
   std::unordered_set<std::string> seen_;  // stateless runs only: the ledger is not touched
 };
 

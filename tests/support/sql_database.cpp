@@ -23,14 +23,15 @@ std::string admin_conninfo() {
 
 }  // namespace
 
-SqlDatabase::SqlDatabase(const std::vector<std::string>& sql_files) {
+SqlDatabase::SqlDatabase(const std::vector<std::string>& sql_files,
+                         const std::string& create_options) {
   static std::atomic<int> counter{0};
   name_ = "amlyze_sql" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   {
     pqxx::connection admin(admin_conninfo());
     pqxx::nontransaction tx(admin);
     tx.exec0("DROP DATABASE IF EXISTS " + name_);
-    tx.exec0("CREATE DATABASE " + name_);
+    tx.exec0("CREATE DATABASE " + name_ + " " + create_options);
   }
   for (const auto& file : sql_files) {
     try {

@@ -12,8 +12,10 @@ namespace etl::test {
 class SqlDatabase {
  public:
   // Runs each file, in order, in the new database. Throws std::runtime_error when no cluster is
-  // reachable, and pqxx::sql_error (naming the file) when a file fails.
-  explicit SqlDatabase(const std::vector<std::string>& sql_files);
+  // reachable, and pqxx::sql_error (naming the file) when a file fails. `create_options` are
+  // appended to CREATE DATABASE (e.g. "ENCODING 'SQL_ASCII' ... TEMPLATE template0").
+  explicit SqlDatabase(const std::vector<std::string>& sql_files,
+                       const std::string& create_options = "");
   ~SqlDatabase();
   SqlDatabase(const SqlDatabase&) = delete;
   SqlDatabase& operator=(const SqlDatabase&) = delete;
