@@ -33,6 +33,8 @@ struct FieldSpec {
   std::string code;                   // AMLYZE's error code for a missing or bad value (leaf)
   std::string code_prefix;            // kList/kObject: prefixed to its elements' codes, as
                                       // AMLYZE nests them (Q004.ADR02, C017.C016.RE06.Co1)
+  bool code_value = false;            // free text that is a key or code, not a person's data
+                                      // (customerExtId): see quotable()
 
   FieldSpec& req(std::string error_code = "") {
     required = true;
@@ -55,5 +57,12 @@ struct ObjectSpec {
 const ObjectSpec& customer_spec();
 
 const char* type_name(FieldType type);
+
+// True when a reason, a log line or runs.error may quote the field's value: fixed enums,
+// classifier codes (countries included), booleans and fields marked code_value (customerExtId,
+// an additional value's code). Every other value may be a person's data (names, dates, document
+// numbers, addresses, contacts, free text, amounts, related parties, additional values) and is
+// described without being quoted; about_value() (problem.hpp) applies this rule.
+bool quotable(const FieldSpec& f);
 
 }  // namespace etl::model
