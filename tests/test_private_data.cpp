@@ -46,15 +46,19 @@ json document_with(const char* field, const std::string& value) {
 }
 
 json person_related(json fields) {
-  json r = {{"entityType", "INDIVIDUAL"}, {"relationType", "OWNER"}, {"firstName", "Ona"},
+  json r = {{"entityType", "INDIVIDUAL"},
+            {"relationType", "OWNER"},
+            {"firstName", "Ona"},
             {"lastName", "Kim"}};
   r.merge_patch(fields);
   return r;
 }
 
 json additional(const char* datatype, const std::string& value) {
-  return json::array(
-      {{{"code", "related_to_usa"}, {"datatype", datatype}, {"description", "d"}, {"value", value}}});
+  return json::array({{{"code", "related_to_usa"},
+                       {"datatype", datatype},
+                       {"description", "d"},
+                       {"value", value}}});
 }
 
 std::vector<PrivateCase> private_cases() {
@@ -67,53 +71,76 @@ std::vector<PrivateCase> private_cases() {
       {"closing date", false, {{"customerStatus", "CLOSED"}, {"closingDate", s}}, s},
       {"approval date", false, {{"approvalDate", s}}, s},
       {"establishment date", true, {{"establishmentDate", kBadBirthDate}}, kBadBirthDate},
-      {"document issue date", false,
+      {"document issue date",
+       false,
        {{"listBusinessEntityDocument", {document_with("documentIssueDate", kBadBirthDate)}}},
        kBadBirthDate},
-      {"document expiry date", false,
-       {{"listBusinessEntityDocument", {document_with("documentExpiryDate", s)}}}, s},
-      {"related birth date", false,
-       {{"listRelatedEntity", {person_related({{"birthDate", kBadBirthDate}})}}}, kBadBirthDate},
-      {"related establishment date", false,
+      {"document expiry date",
+       false,
+       {{"listBusinessEntityDocument", {document_with("documentExpiryDate", s)}}},
+       s},
+      {"related birth date",
+       false,
+       {{"listRelatedEntity", {person_related({{"birthDate", kBadBirthDate}})}}},
+       kBadBirthDate},
+      {"related establishment date",
+       false,
        {{"listRelatedEntity",
-         {{{"entityType", "ORGANIZATION"}, {"relationType", "OWNER"}, {"title", "Holding"},
+         {{{"entityType", "ORGANIZATION"},
+           {"relationType", "OWNER"},
+           {"title", "Holding"},
            {"establishmentDate", s}}}}},
        s},
-      {"related document date", false,
+      {"related document date",
+       false,
        {{"listRelatedEntity",
          {person_related({{"listBusinessEntityDocument",
                            {document_with("documentIssueDate", kBadBirthDate)}}})}}},
        kBadBirthDate},
       {"description too long", false, {{"activityDescription", long_text}}, s},
-      {"restricted region description too long", true,
-       {{"activityInRestrictedRegionDescription", long_text}}, s},
+      {"restricted region description too long",
+       true,
+       {{"activityInRestrictedRegionDescription", long_text}},
+       s},
       {"name with a control character", false, {{"firstName", s + "\x01"}}, s, false},
       {"email in an enum column", false, {{"riskLevel", "jan.novak@" + s + ".lt"}}, s},
-      {"phone in a nested enum", false,
+      {"phone in a nested enum",
+       false,
        {{"listRelatedEntity",
          {person_related(
              {{"listContact", {{{"contactType", "+370 " + s}, {"contactDetails", "x"}}}}})}}},
        s},
       {"address in a country column", false, {{"citizenshipCountry", "Gedimino pr. 1 " + s}}, s},
-      {"address in a nested country", false,
+      {"address in a nested country",
+       false,
        {{"listRelatedEntity",
          {person_related({{"listAddress", {{{"country", "Main st 1 " + s}}}}})}}},
        s},
-      {"name in the related entityType", false,
-       {{"listRelatedEntity", {person_related({{"entityType", "Jan " + s}})}}}, s},
-      {"document type holding a number", false,
-       {{"listBusinessEntityDocument", {document_with("identityDocumentType", "No " + s)}}}, s},
+      {"name in the related entityType",
+       false,
+       {{"listRelatedEntity", {person_related({{"entityType", "Jan " + s}})}}},
+       s},
+      {"document type holding a number",
+       false,
+       {{"listBusinessEntityDocument", {document_with("identityDocumentType", "No " + s)}}},
+       s},
       {"lead category with free text", false, {{"riskManagementCategory", "LEAD_ " + s}}, s},
-      {"address in a classifier", false,
-       {{"listAddress", {{{"country", "LT"}, {"addressType", "Gedimino " + s}}}}}, s, false},
-      {"related additional DATE", false,
+      {"address in a classifier",
+       false,
+       {{"listAddress", {{{"country", "LT"}, {"addressType", "Gedimino " + s}}}}},
+       s,
+       false},
+      {"related additional DATE",
+       false,
        {{"listRelatedEntity",
          {person_related({{"listAdditionalValues", additional("DATE", kBadBirthDate)}})}}},
        kBadBirthDate},
   };
   for (const char* type : {"INTEGER", "DECIMAL", "DATE", "TIMESTAMP", "BOOLEAN"}) {
-    out.push_back({std::string("additional ") + type, false,
-                   {{"listAdditionalValues", additional(type, s)}}, s});
+    out.push_back({std::string("additional ") + type,
+                   false,
+                   {{"listAdditionalValues", additional(type, s)}},
+                   s});
   }
   return out;
 }
@@ -195,7 +222,8 @@ const etl::model::FieldSpec& field_at(const std::string& path) {
   while (true) {
     const std::size_t dot = path.find('.', from);
     std::string name = path.substr(from, dot == std::string::npos ? std::string::npos : dot - from);
-    if (name.size() > 2 && name.compare(name.size() - 2, 2, "[]") == 0) name.resize(name.size() - 2);
+    if (name.size() > 2 && name.compare(name.size() - 2, 2, "[]") == 0)
+      name.resize(name.size() - 2);
     REQUIRE_MESSAGE(spec != nullptr, path);
     f = spec->find(name);
     REQUIRE_MESSAGE(f != nullptr, path);
@@ -209,28 +237,51 @@ const etl::model::FieldSpec& field_at(const std::string& path) {
 
 TEST_SUITE("private data") {
   TEST_CASE("the field spec quotes codes and never a person's data") {
-    for (const char* path :
-         {"firstName", "lastName", "birthDate", "applicationDate", "approvalDate", "closingDate",
-          "nationalCode", "activityDescription", "title", "tradingName", "establishmentDate",
-          "initialDepositAccount", "initialDepositAmount", "numberOfEmployees",
-          "incomeSourceDescription", "listContact[].contactDetails",
-          "listAddress[].addressDetails", "listAddress[].streetAddress", "listAddress[].city",
-          "listAddress[].zipCode", "listAddress[].region",
-          "listBusinessEntityDocument[].documentNumber",
-          "listBusinessEntityDocument[].documentIssueDate",
-          "listBusinessEntityDocument[].documentExpiryDate",
-          "listBusinessEntityDocument[].documentIssueAuthority",
-          "listBusinessEntityDocument[].description", "listSourceOfWealth[].comment",
-          "listSourceOfWealth[].amount", "listCountryOfTaxPayment[].taxpayerNumber",
-          "listRegionOfActivity[].region", "listAdditionalValues[].value",
-          "listAdditionalValues[].description", "listRelatedEntity[].firstName",
-          "listRelatedEntity[].lastName", "listRelatedEntity[].birthDate",
-          "listRelatedEntity[].extId", "listRelatedEntity[].nationalCode",
-          "listRelatedEntity[].title", "listRelatedEntity[].relationDescription",
-          "listRelatedEntity[].listAddress[].addressDetails",
-          "listRelatedEntity[].listContact[].contactDetails",
-          "listRelatedEntity[].listAdditionalValues[].value",
-          "fieldOfActivity.employment.employerTitle", "listRelatedEntity", "listAddress"}) {
+    for (const char* path : {"firstName",
+                             "lastName",
+                             "birthDate",
+                             "applicationDate",
+                             "approvalDate",
+                             "closingDate",
+                             "nationalCode",
+                             "activityDescription",
+                             "title",
+                             "tradingName",
+                             "establishmentDate",
+                             "initialDepositAccount",
+                             "initialDepositAmount",
+                             "numberOfEmployees",
+                             "incomeSourceDescription",
+                             "listContact[].contactDetails",
+                             "listAddress[].addressDetails",
+                             "listAddress[].streetAddress",
+                             "listAddress[].city",
+                             "listAddress[].zipCode",
+                             "listAddress[].region",
+                             "listBusinessEntityDocument[].documentNumber",
+                             "listBusinessEntityDocument[].documentIssueDate",
+                             "listBusinessEntityDocument[].documentExpiryDate",
+                             "listBusinessEntityDocument[].documentIssueAuthority",
+                             "listBusinessEntityDocument[].description",
+                             "listSourceOfWealth[].comment",
+                             "listSourceOfWealth[].amount",
+                             "listCountryOfTaxPayment[].taxpayerNumber",
+                             "listRegionOfActivity[].region",
+                             "listAdditionalValues[].value",
+                             "listAdditionalValues[].description",
+                             "listRelatedEntity[].firstName",
+                             "listRelatedEntity[].lastName",
+                             "listRelatedEntity[].birthDate",
+                             "listRelatedEntity[].extId",
+                             "listRelatedEntity[].nationalCode",
+                             "listRelatedEntity[].title",
+                             "listRelatedEntity[].relationDescription",
+                             "listRelatedEntity[].listAddress[].addressDetails",
+                             "listRelatedEntity[].listContact[].contactDetails",
+                             "listRelatedEntity[].listAdditionalValues[].value",
+                             "fieldOfActivity.employment.employerTitle",
+                             "listRelatedEntity",
+                             "listAddress"}) {
       CAPTURE(path);
       CHECK_FALSE(etl::model::quotable(field_at(path)));
     }
@@ -256,11 +307,11 @@ TEST_SUITE("private data") {
   }
 
   TEST_CASE("reasons keep the field path and the rule but not the value") {
-    const auto problems = problems_of(patched(
-        false, {{"listRelatedEntity", {person_related({{"birthDate", kBadBirthDate}})}},
-                {"riskLevel", "SEVERE"},
-                {"activityDescription", std::string(32770, 'x')},
-                {"listAdditionalValues", additional("DATE", kSecret)}}));
+    const auto problems = problems_of(
+        patched(false, {{"listRelatedEntity", {person_related({{"birthDate", kBadBirthDate}})}},
+                        {"riskLevel", "SEVERE"},
+                        {"activityDescription", std::string(32770, 'x')},
+                        {"listAdditionalValues", additional("DATE", kSecret)}}));
     const std::string why = etl::model::describe(problems, 10);
     CHECK(why.find("ETL.DATE listRelatedEntity[0].birthDate: is not a real calendar date "
                    "(yyyy-MM-dd)") != std::string::npos);
@@ -275,7 +326,7 @@ TEST_SUITE("private data") {
 
   TEST_CASE("no validation reason quotes a private value, at any nesting level") {
     for (const PrivateCase& c : private_cases()) {
-      CAPTURE(c.name);
+      INFO(c.name);
       const auto problems = problems_of(patched(c.organization, c.patch));
       const std::string why = etl::model::describe(problems, 100);
       CAPTURE(why);
@@ -286,7 +337,7 @@ TEST_SUITE("private data") {
 
   TEST_CASE("the one-case-per-code table quotes no personal value") {
     for (const validation::Case& c : validation::cases()) {
-      CAPTURE(c.name);
+      INFO(c.name);
       const json patch = json::parse(c.patch);
       const auto problems = problems_of(patched(c.organization, patch));
       const std::string why = etl::model::describe(problems, 100);
@@ -318,9 +369,19 @@ TEST_SUITE("private data") {
     const auto plan = etl::model::plan_columns(columns, "private.sql", false);
     const std::string number = std::string(kSecret) + "12";
     const std::string broken = R"([{"firstName":")" + std::string(kSecret) + R"(","lastName")";
-    const std::vector<std::string> cells = {"O1", "ORGANIZATION", "ORG", "LOW", "ACTIVE",
-                                            "2016-01-01", "LTD Bull", "LV", "LTD", number,
-                                            number, broken, "2026-11-26 04:00:00+00"};
+    const std::vector<std::string> cells = {"O1",
+                                            "ORGANIZATION",
+                                            "ORG",
+                                            "LOW",
+                                            "ACTIVE",
+                                            "2016-01-01",
+                                            "LTD Bull",
+                                            "LV",
+                                            "LTD",
+                                            number,
+                                            number,
+                                            broken,
+                                            "2026-11-26 04:00:00+00"};
     etl::model::RowValues row;
     for (const auto& cell : cells) row.emplace_back(cell);
     const auto customer = etl::model::transform_row(plan, row, {"BANK", std::nullopt, {}});
@@ -343,7 +404,7 @@ TEST_SUITE("private data") {
     CHECK_FALSE(sandbox.submit(validation::organization()).contains("errorCode"));
     for (const PrivateCase& c : private_cases()) {
       if (!c.sandbox) continue;
-      CAPTURE(c.name);
+      INFO(c.name);
       const json result = sandbox.submit(patched(c.organization, c.patch));
       CAPTURE(result.dump());
       CHECK(result.at("resultType") == "REQUEST_REJECTED");
@@ -356,7 +417,8 @@ TEST_SUITE("private data") {
     json item = patched(false, {{"riskLevel", "SEVERE"}});
     CHECK(description_of(sandbox.submit(item)) ==
           "riskLevel must be one of NONE, LOW, MEDIUM, HIGH, EXTREME, got 'SEVERE'");
-    item = patched(false, {{"listRelatedEntity", {person_related({{"birthDate", kBadBirthDate}})}}});
+    item =
+        patched(false, {{"listRelatedEntity", {person_related({{"birthDate", kBadBirthDate}})}}});
     CHECK(description_of(sandbox.submit(item)) ==
           "listRelatedEntity[0].birthDate must be a calendar date yyyy-MM-dd, got a value of 10 "
           "characters");
@@ -369,7 +431,7 @@ TEST_SUITE("private data") {
   TEST_CASE("the sandbox quotes no personal value of the one-case-per-code table") {
     Sandbox sandbox;
     for (const validation::Case& c : validation::cases()) {
-      CAPTURE(c.name);
+      INFO(c.name);
       const json patch = json::parse(c.patch);
       const std::string why = description_of(sandbox.submit(patched(c.organization, patch)));
       CAPTURE(why);

@@ -1,7 +1,8 @@
 // The AMLYZE customer object as data: every field of amlyze-api.md §2 with its JSON type, the
 // entity type it belongs to, whether it is required, its fixed enum values, documented maximum
 // length and AMLYZE's error code. One table drives the SQL column check, the row conversion, the
-// local validation and the integrator's "did you mean" suggestions, so they cannot drift apart.
+// local validation, the integrator's "did you mean" suggestions and which values a reason may
+// quote (quotable()), so they cannot drift apart.
 #pragma once
 
 #include <string>

@@ -55,7 +55,9 @@ std::string datatype_format(const std::string& datatype) {
   if (datatype == "INTEGER") return " (digits, optional sign)";
   if (datatype == "DECIMAL") return " (digits with an optional . and fraction)";
   if (datatype == "DATE") return " (yyyy-MM-dd, a real calendar date)";
-  if (datatype == "TIMESTAMP") return " (yyyy-MM-dd HH:mm:ss.SSSZ, e.g. 2024-04-08 10:45:00.000+0200)";
+  if (datatype == "TIMESTAMP") {
+    return " (yyyy-MM-dd HH:mm:ss.SSSZ, e.g. 2024-04-08 10:45:00.000+0200)";
+  }
   if (datatype == "BOOLEAN") return " (true or false)";
   return "";
 }

@@ -62,14 +62,13 @@ RuleResult check_string_kind(const FieldRule& rule, const json& value, const Con
   switch (rule.kind) {
     case Kind::kDate:
       if (is_calendar_date(text)) return std::nullopt;
-      return Rejection{std::string(kCodeDate),
-                       path + " must be a calendar date yyyy-MM-dd, got " +
-                           value_in_description(Shown::kPersonal, text)};
+      return Rejection{std::string(kCodeDate), path + " must be a calendar date yyyy-MM-dd, got " +
+                                                   value_in_description(Shown::kPersonal, text)};
     case Kind::kCountry:
       if (is_country_code(text)) return std::nullopt;
-      return Rejection{code_or(rule.code, kCodeCountry, where),
-                       path + " does not exist in amlyze: " +
-                           value_in_description(Shown::kCode, text)};
+      return Rejection{
+          code_or(rule.code, kCodeCountry, where),
+          path + " does not exist in amlyze: " + value_in_description(Shown::kCode, text)};
     case Kind::kEnum:
       return check_enum_value(rule, path, value, where);
     default:
