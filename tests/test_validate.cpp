@@ -7,10 +7,11 @@
 #include "model/column_plan.hpp"
 #include "model/transform.hpp"
 #include "model/validate.hpp"
+#include "support/validation_cases.hpp"
 
 using nlohmann::json;
 
-namespace {
+namespace etl::test::validation {
 
 json individual() {
   return json::parse(R"({
@@ -43,6 +44,14 @@ json organization() {
     "legalForm":"CORPORATION"})");
 }
 
+}  // namespace etl::test::validation
+
+namespace {
+
+using etl::test::validation::Case;
+using etl::test::validation::individual;
+using etl::test::validation::organization;
+
 etl::model::Problems problems_of(const json& base, const json& patch,
                                  const etl::model::ValidationOptions& options = {}) {
   json item = base;
@@ -51,14 +60,6 @@ etl::model::Problems problems_of(const json& base, const json& patch,
   etl::model::validate_customer(item, options, out);
   return out;
 }
-
-struct Case {
-  const char* name;
-  bool organization;
-  const char* patch;
-  const char* code;
-  const char* path;
-};
 
 // clang-format off
 const Case kCases[] = {
@@ -126,6 +127,15 @@ const Case kCases[] = {
   {"related additional value", false, R"({"listRelatedEntity":[{"entityType":"INDIVIDUAL","relationType":"OWNER","firstName":"A","lastName":"B","listAdditionalValues":[{"code":"c","datatype":"BOOLEAN","description":"d","value":"1"}]}]})", "C017.C016.AV07", "listRelatedEntity[0].listAdditionalValues[0].value"},
 };
 // clang-format on
+
+}  // namespace
+
+const std::vector<Case>& etl::test::validation::cases() {
+  static const std::vector<Case> all(std::begin(kCases), std::end(kCases));
+  return all;
+}
+
+namespace {
 
 bool has(const etl::model::Problems& problems, const std::string& code, const std::string& path) {
   for (const auto& p : problems) {

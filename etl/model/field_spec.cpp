@@ -32,6 +32,12 @@ FieldSpec classified(std::string name, std::string classifier, std::string code 
 FieldSpec country(std::string name, std::string code = "") {
   return classified(std::move(name), "country", std::move(code));
 }
+// A text field whose value is a key or a code, so reasons may quote it.
+FieldSpec code_text(std::string name, std::string code = "") {
+  FieldSpec f = str(std::move(name), std::move(code));
+  f.code_value = true;
+  return f;
+}
 FieldSpec list(std::string name, const ObjectSpec& element, std::string code_prefix = "") {
   FieldSpec f = field(std::move(name), FieldType::kList);
   f.element = &element;
@@ -111,7 +117,7 @@ const ObjectSpec kCountryOfTaxPayment{"listCountryOfTaxPayment[]",
                                        str("taxpayerNumber")}};
 const ObjectSpec kAdditionalValue{
     "listAdditionalValues[]",
-    {str("code").req(),
+    {code_text("code").req(),
      enumeration("datatype", {"STRING", "INTEGER", "DECIMAL", "DATE", "TIMESTAMP", "BOOLEAN"})
          .req(),
      str("description").req(), str("value", "AV07").req()}};
@@ -166,9 +172,9 @@ FieldSpec individual(FieldSpec f) { return scoped(std::move(f), Scope::kIndividu
 FieldSpec organization(FieldSpec f) { return scoped(std::move(f), Scope::kOrganization); }
 
 std::vector<FieldSpec> common_fields() {
-  FieldSpec communication = job(str("communicationNumber", "001").req());
+  FieldSpec communication = job(code_text("communicationNumber", "001").req());
   communication.max_length = 255;
-  FieldSpec requester = job(str("requester", "001").req());
+  FieldSpec requester = job(code_text("requester", "001").req());
   requester.max_length = 100;
   return {
       communication, requester, classified("businessUnit", "businessUnit"),
@@ -178,7 +184,8 @@ std::vector<FieldSpec> common_fields() {
       enumeration("riskLevel", {"NONE", "LOW", "MEDIUM", "HIGH", "EXTREME"}).req(),
       enumeration("customerStatus", {"PENDING", "ACTIVE", "REJECTED", "SUSPENDED", "CLOSED"}).req(),
       classified("riskManagementCategory", "riskManagementCategory", "C007").req(),
-      enumeration("entityType", kEntityTypes, "C010").req(), str("customerExtId", "C002").req(),
+      enumeration("entityType", kEntityTypes, "C010").req(),
+      code_text("customerExtId", "C002").req(),
       date("applicationDate", "C012").req(), date("approvalDate"), date("closingDate", "C013"),
       str("nationalCode"), longtext("activityDescription", 32768), boolean("isPEP"),
       boolean("isSanctioned"), boolean("isInAdverseMedia"), boolean("isInInternalList"),
@@ -290,6 +297,11 @@ const char* type_name(FieldType type) {
     case FieldType::kList: return "json array of objects";
   }
   return "text";
+}
+
+bool quotable(const FieldSpec& f) {
+  return !f.values.empty() || !f.classifier.empty() || f.type == FieldType::kBoolean ||
+         f.code_value;
 }
 
 }  // namespace etl::model

@@ -1,7 +1,8 @@
 // The AMLYZE customer object as data: every field of amlyze-api.md §2 with its JSON type, the
 // entity type it belongs to, whether it is required, its fixed enum values, documented maximum
 // length and AMLYZE's error code. One table drives the SQL column check, the row conversion, the
-// local validation and the integrator's "did you mean" suggestions, so they cannot drift apart.
+// local validation, the integrator's "did you mean" suggestions and which values a reason may
+// quote (quotable()), so they cannot drift apart.
 #pragma once
 
 #include <string>
@@ -33,6 +34,8 @@ struct FieldSpec {
   std::string code;                   // AMLYZE's error code for a missing or bad value (leaf)
   std::string code_prefix;            // kList/kObject: prefixed to its elements' codes, as
                                       // AMLYZE nests them (Q004.ADR02, C017.C016.RE06.Co1)
+  bool code_value = false;            // free text that is a key or code, not a person's data
+                                      // (customerExtId): see quotable()
 
   FieldSpec& req(std::string error_code = "") {
     required = true;
@@ -55,5 +58,12 @@ struct ObjectSpec {
 const ObjectSpec& customer_spec();
 
 const char* type_name(FieldType type);
+
+// True when a reason, a log line or runs.error may quote the field's value: fixed enums,
+// classifier codes (countries included), booleans and fields marked code_value (customerExtId,
+// an additional value's code). Every other value may be a person's data (names, dates, document
+// numbers, addresses, contacts, free text, amounts, related parties, additional values) and is
+// described without being quoted; about_value() (problem.hpp) applies this rule.
+bool quotable(const FieldSpec& f);
 
 }  // namespace etl::model

@@ -86,8 +86,11 @@ std::optional<json> convert(const ColumnBinding& b, std::string_view raw, Proble
   if (!out) {
     // Unparsable JSON is the query's fault (every row has it); a bad number is the row's.
     const bool json_column = f.type == FieldType::kObject || f.type == FieldType::kList;
+    // Numbers and json can be anyone's data (amounts, names inside a list): never quoted, and a
+    // json column's message ends up in runs.error.
     problems.push_back({"ETL.TYPE", f.name,
-                        "\"" + text.substr(0, 40) + "\" is not " + type_name(f.type), json_column});
+                        about_value(f, text, std::string("is not ") + type_name(f.type)),
+                        json_column});
   }
   return out;
 }

@@ -50,6 +50,29 @@ bool has_control_char(const std::string& s) {
   return false;
 }
 
+// How each additional-value datatype must be written, for AV07 reasons.
+std::string datatype_format(const std::string& datatype) {
+  if (datatype == "INTEGER") return " (digits, optional sign)";
+  if (datatype == "DECIMAL") return " (digits with an optional . and fraction)";
+  if (datatype == "DATE") return " (yyyy-MM-dd, a real calendar date)";
+  if (datatype == "TIMESTAMP") {
+    return " (yyyy-MM-dd HH:mm:ss.SSSZ, e.g. 2024-04-08 10:45:00.000+0200)";
+  }
+  if (datatype == "BOOLEAN") return " (true or false)";
+  return "";
+}
+
+// The object's entityType when it is one AMLYZE knows, else "": an unknown one is reported as
+// such (and may be anything, so it is never repeated in the scope messages), and no scope rule
+// applies.
+std::string known_entity_type(const ObjectSpec& spec, const json& value) {
+  const FieldSpec* f = spec.find("entityType");
+  const auto it = value.find("entityType");
+  if (f == nullptr || it == value.end() || !it->is_string()) return "";
+  const std::string& type = it->get_ref<const std::string&>();
+  return std::find(f->values.begin(), f->values.end(), type) != f->values.end() ? type : "";
+}
+
 class Validator {
  public:
   Validator(const ValidationOptions& options, Problems& out) : options_(options), out_(out) {}
@@ -68,36 +91,49 @@ class Validator {
   void value(const FieldSpec& f, const json& v, const Context& at);
   void text(const FieldSpec& f, const std::string& s, const Context& at);
   void object_rules(const ObjectSpec& spec, const json& value, const Context& at);
+  void additional_value(const ObjectSpec& spec, const json& item, const Context& at);
 
   const ValidationOptions& options_;
   Problems& out_;
 };
 
+// Dates are never quoted (quotable() is false for them), so say which part is wrong instead.
+std::string date_rule(const std::string& s) {
+  const bool shaped = s.size() == 10 && s[4] == '-' && s[7] == '-' && all_digits(s, 0, 4) &&
+                      all_digits(s, 5, 7) && all_digits(s, 8, 10);
+  return shaped ? "is not a real calendar date (yyyy-MM-dd)"
+                : "is not a date written yyyy-MM-dd (" + std::to_string(length_in_chars(s)) +
+                      " characters)";
+}
+
 void Validator::text(const FieldSpec& f, const std::string& s, const Context& at) {
   if (has_control_char(s)) add(nullptr, "ETL.TEXT", at, "contains a control character");
-  if (f.max_length > 0 && length_in_chars(s) > f.max_length) {
-    add(nullptr, "ETL.LENGTH", at, "longer than " + std::to_string(f.max_length) + " characters");
+  const std::size_t length = length_in_chars(s);
+  if (f.max_length > 0 && length > f.max_length) {
+    add(nullptr, "ETL.LENGTH", at,
+        "is " + std::to_string(length) + " characters long, the maximum is " +
+            std::to_string(f.max_length));
   }
   if (f.required && s.find_first_not_of(" \t\r\n") == std::string::npos) {
     add(&f, "ETL.REQUIRED", at, "is blank");
   }
   if (f.type == FieldType::kDate && !is_iso_date(s)) {
-    add(&f, "ETL.DATE", at, "\"" + s.substr(0, 40) + "\" is not a date yyyy-MM-dd");
+    add(&f, "ETL.DATE", at, about_value(f, s, date_rule(s)));
   }
   if (!f.values.empty() && std::find(f.values.begin(), f.values.end(), s) == f.values.end()) {
     std::string allowed;
     for (const auto& v : f.values) allowed += (allowed.empty() ? "" : ", ") + v;
-    add(&f, "ETL.ENUM", at, "\"" + s.substr(0, 40) + "\" is not one of " + allowed);
+    add(&f, "ETL.ENUM", at, about_value(f, s, "is not one of " + allowed));
   }
   if (f.classifier.empty()) return;
   const auto list = options_.classifiers.find(f.classifier);
   if (list != options_.classifiers.end()) {
     if (list->second.count(s) == 0) {
       add(&f, "ETL.CLASSIFIER", at,
-          "\"" + s.substr(0, 40) + "\" is not in the configured " + f.classifier + " list");
+          about_value(f, s, "is not in the configured " + f.classifier + " list"));
     }
   } else if (f.classifier == "country" && !is_iso_country(s)) {
-    add(&f, "ETL.COUNTRY", at, "\"" + s.substr(0, 40) + "\" is not an ISO 3166-1 alpha-2 code");
+    add(&f, "ETL.COUNTRY", at, about_value(f, s, "is not an ISO 3166-1 alpha-2 code"));
   }
 }
 
@@ -163,17 +199,28 @@ void Validator::object_rules(const ObjectSpec& spec, const json& value, const Co
   if (spec.name == "listDeclaredTurnover[]" && !value.contains("from") && !value.contains("to")) {
     out_.push_back({"ETL.REQUIRED", join_path(at.path, "from"), "from or to is required", false});
   }
-  if (spec.name == "listAdditionalValues[]") {
-    const auto type = value.find("datatype");
-    const auto v = value.find("value");
-    if (type != value.end() && v != value.end() && type->is_string() && v->is_string() &&
-        !fits_datatype(type->get<std::string>(), v->get<std::string>())) {
-      out_.push_back({at.prefix + "AV07", join_path(at.path, "value"),
-                      "\"" + v->get<std::string>().substr(0, 40) + "\" is not a valid " +
-                          type->get<std::string>() + " (code " + value.value("code", "") + ")",
-                      false});
-    }
-  }
+  if (spec.name == "listAdditionalValues[]") additional_value(spec, value, at);
+}
+
+// AV07: the value must parse as its datatype. An unknown datatype is ETL.ENUM's to report.
+void Validator::additional_value(const ObjectSpec& spec, const json& item, const Context& at) {
+  const auto type = item.find("datatype");
+  const auto v = item.find("value");
+  if (type == item.end() || v == item.end() || !type->is_string() || !v->is_string()) return;
+  const std::string& datatype = type->get_ref<const std::string&>();
+  const auto& known = spec.find("datatype")->values;
+  if (std::find(known.begin(), known.end(), datatype) == known.end()) return;
+  if (fits_datatype(datatype, v->get_ref<const std::string&>())) return;
+  // The value can hold anything about the person and is never quoted; its code may be.
+  const auto code_it = item.find("code");
+  const std::string code = code_it != item.end() && code_it->is_string()
+                               ? shown_value(*spec.find("code"), code_it->get<std::string>())
+                               : "";
+  out_.push_back({at.prefix + "AV07", join_path(at.path, "value"),
+                  about_value(*spec.find("value"), v->get_ref<const std::string&>(),
+                              "is not a valid " + datatype + datatype_format(datatype) +
+                                  (code.empty() ? "" : " (additional value " + code + ")")),
+                  false});
 }
 
 void Validator::object(const ObjectSpec& spec, const json& value, const Context& at) {
@@ -181,11 +228,7 @@ void Validator::object(const ObjectSpec& spec, const json& value, const Context&
     add(nullptr, "ETL.TYPE", at, "must be a json object", at.nested);
     return;
   }
-  const auto type_it = value.find("entityType");
-  const std::string entity_type =
-      spec.find("entityType") != nullptr && type_it != value.end() && type_it->is_string()
-          ? type_it->get<std::string>()
-          : "";
+  const std::string entity_type = known_entity_type(spec, value);
   for (const auto& item : value.items()) key(spec, item.key(), item.value(), entity_type, at);
   for (const auto& f : spec.fields) {
     if (!f.required || f.origin != Origin::kSource || value.contains(f.name)) continue;

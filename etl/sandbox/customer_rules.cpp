@@ -48,8 +48,8 @@ RuleResult check_lead_category(const json& item) {
       (category.size() >= 5 && category.compare(category.size() - 5, 5, "_LEAD") == 0);
   if (!lead) return std::nullopt;
   return Rejection{"C008.I02",
-                   "RiskManagementCategory '" + category +
-                       "' is a lead category, forbidden with sourceOfRiskLevel = IMPORT"};
+                   "RiskManagementCategory " + value_in_description(Shown::kCode, category) +
+                       " is a lead category, forbidden with sourceOfRiskLevel = IMPORT"};
 }
 
 RuleResult check_status(const json& item) {

@@ -51,7 +51,8 @@ RuleResult check_enum_value(const FieldRule& rule, const std::string& path, cons
     return std::nullopt;
   }
   return Rejection{code_or(rule.code, kCodeEnum, where),
-                   path + " must be one of " + join(rule.values) + ", got '" + text + "'"};
+                   path + " must be one of " + join(rule.values) + ", got " +
+                       value_in_description(Shown::kCode, text)};
 }
 
 RuleResult check_string_kind(const FieldRule& rule, const json& value, const Context& where) {
@@ -61,12 +62,13 @@ RuleResult check_string_kind(const FieldRule& rule, const json& value, const Con
   switch (rule.kind) {
     case Kind::kDate:
       if (is_calendar_date(text)) return std::nullopt;
-      return Rejection{std::string(kCodeDate),
-                       path + " must be a calendar date yyyy-MM-dd, got '" + text + "'"};
+      return Rejection{std::string(kCodeDate), path + " must be a calendar date yyyy-MM-dd, got " +
+                                                   value_in_description(Shown::kPersonal, text)};
     case Kind::kCountry:
       if (is_country_code(text)) return std::nullopt;
-      return Rejection{code_or(rule.code, kCodeCountry, where),
-                       path + " does not exist in amlyze: '" + text + "'"};
+      return Rejection{
+          code_or(rule.code, kCodeCountry, where),
+          path + " does not exist in amlyze: " + value_in_description(Shown::kCode, text)};
     case Kind::kEnum:
       return check_enum_value(rule, path, value, where);
     default:
@@ -216,6 +218,19 @@ RuleResult check_object(const json& object, const ObjectSpec& spec, const Contex
     if (auto rejection = rule(object, where)) return rejection;
   }
   return std::nullopt;
+}
+
+std::string value_in_description(Shown shown, std::string_view text) {
+  constexpr std::size_t kMaxQuoted = 40;
+  const auto code_char = [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.';
+  };
+  const auto letter = [](unsigned char c) { return std::isalpha(c) != 0; };
+  const bool code_like = !text.empty() && text.size() <= kMaxQuoted &&
+                         std::all_of(text.begin(), text.end(), code_char) &&
+                         std::any_of(text.begin(), text.end(), letter);
+  if (shown == Shown::kCode && code_like) return "'" + std::string(text) + "'";
+  return "a value of " + std::to_string(utf8_length(std::string(text))) + " characters";
 }
 
 bool is_calendar_date(std::string_view text) {

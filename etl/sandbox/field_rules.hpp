@@ -117,6 +117,14 @@ RuleResult check_object(const nlohmann::json& object, const ObjectSpec& spec, co
 // field has one, else kCodeMissing.
 Rejection missing_field(std::string_view name, std::string_view code, const Context& where);
 
+// How a description names a rejected value. Clients keep errorDescription as AMLYZE's evidence,
+// so the sandbox quotes a value only when it is a code (Shown::kCode: enums, country codes,
+// classifier codes) and looks like one (at most 40 letters, digits, _ - ., with a letter); any
+// other value may be a person's data (a name, a date of birth, a document number, an additional
+// value) and is described by its length only: "'LOW'" or "a value of 10 characters".
+enum class Shown { kCode, kPersonal };
+std::string value_in_description(Shown shown, std::string_view text);
+
 // True for a real date in the proleptic Gregorian calendar written exactly as yyyy-MM-dd.
 bool is_calendar_date(std::string_view text);
 

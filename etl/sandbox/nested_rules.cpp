@@ -42,8 +42,10 @@ RuleResult check_additional_value(const json& value, const Context& where) {
   const auto& datatype = value.at("datatype").get_ref<const std::string&>();
   if (value_fits_datatype(text, datatype)) return std::nullopt;
   return Rejection{where.prefix + "AV07",
-                   where.path + "value '" + text + "' is not a valid " + datatype +
-                       " (valueCode: " + value.at("code").get<std::string>() + ")"};
+                   where.path + "value is not a valid " + datatype + ", got " +
+                       value_in_description(Shown::kPersonal, text) + " (valueCode: " +
+                       value_in_description(Shown::kCode, value.at("code").get<std::string>()) +
+                       ")"};
 }
 
 RuleResult require_related_entity_name(const json& entity, const Context& where) {
