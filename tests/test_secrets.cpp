@@ -3,7 +3,6 @@
 // a ca_file that is not a CA bundle). Each is refused with exit 2 before anything is sent or
 // written to the ledger, names where it was found and never repeats the secret.
 #include <doctest/doctest.h>
-
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -101,9 +100,8 @@ std::vector<BadToken> bad_tokens(const std::string& s) {
 
 // A self-signed certificate in PEM, made here so the test needs no fixture or openssl binary.
 std::string self_signed_pem() {
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(EVP_PKEY_Q_keygen(nullptr, nullptr,
-                                                                            "ED25519"),
-                                                          &EVP_PKEY_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"), &EVP_PKEY_free);
   std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), &X509_free);
   REQUIRE((key && cert));
   X509_set_version(cert.get(), 2);
@@ -160,8 +158,9 @@ TEST_SUITE("secrets") {
       for (const BadToken& bad : bad_tokens(secret)) {
         CAPTURE(bad.name);
         etl::test::write_text(h.dir() / "credentials" / "amlyze-token", bad.text);
-        const auto r = h.etl({"run"}, {{"AMLYZE_TEST_TOKEN", ""},
-                                       {"CREDENTIALS_DIRECTORY", (h.dir() / "credentials").string()}});
+        const auto r =
+            h.etl({"run"}, {{"AMLYZE_TEST_TOKEN", ""},
+                            {"CREDENTIALS_DIRECTORY", (h.dir() / "credentials").string()}});
         check_refused(h, r, "systemd credential amlyze-token", bad.reason);
         CHECK(leaked(visible(h, r), secret) == "");
       }
@@ -206,8 +205,9 @@ TEST_SUITE("secrets") {
     }
     SUBCASE("systemd credential") {
       etl::test::write_text(h.dir() / "credentials" / "amlyze-token", wrong);
-      const auto r = h.etl({"run"}, {{"AMLYZE_TEST_TOKEN", ""},
-                                     {"CREDENTIALS_DIRECTORY", (h.dir() / "credentials").string()}});
+      const auto r =
+          h.etl({"run"}, {{"AMLYZE_TEST_TOKEN", ""},
+                          {"CREDENTIALS_DIRECTORY", (h.dir() / "credentials").string()}});
       CHECK(r.exit_code == 1);
       CHECK(r.err.find("systemd credential amlyze-token") != std::string::npos);
       CHECK(leaked(visible(h, r), wrong) == "");
@@ -223,15 +223,17 @@ TEST_SUITE("secrets") {
   TEST_CASE("a password in source.conninfo is refused however it is written") {
     const std::string secret = "Zq9secretPw";
     EtlHarness h(5);
-    const std::string port = std::to_string(h.sandbox().port());
-    for (const std::string& conninfo : std::vector<std::string>{
-         "host=db user=etl password=" + secret, "host=db user=etl password = '" + secret + "'",
-          "host=db PASSWORD=" + secret,  // libpq refuses the unknown keyword: still not repeated
-          "postgresql://u@h/db?pass%77ord=" + secret, "postgresql://u:" + secret + "@h/db",
-          "postgres://u:" + secret + "@h:5432,h2:5433/db?sslmode=require",
-          "host=db sslpassword=" + secret,
-          "postgresql://u:" + secret + "%zz@h/db",  // not parseable: libpq would quote it
-          "host=db password='" + secret}) {        // unterminated quote
+    const std::vector<std::string> conninfos = {
+        "host=db user=etl password=" + secret,
+        "host=db user=etl password = '" + secret + "'",
+        "host=db PASSWORD=" + secret,  // libpq refuses the unknown keyword: still not repeated
+        "postgresql://u@h/db?pass%77ord=" + secret,
+        "postgresql://u:" + secret + "@h/db",
+        "postgres://u:" + secret + "@h:5432,h2:5433/db?sslmode=require",
+        "host=db sslpassword=" + secret,
+        "postgresql://u:" + secret + "%zz@h/db",  // not parseable: libpq would quote it
+        "host=db password='" + secret};           // unterminated quote
+    for (const std::string& conninfo : conninfos) {
       CAPTURE(conninfo);
       h.config()["source"]["conninfo"] = conninfo;
       const auto r = h.etl({"run"});
@@ -248,7 +250,8 @@ TEST_SUITE("secrets") {
     CHECK(e.find("PGPASSWORD") != std::string::npos);
     CHECK(e.find("Zq9secretPw") == std::string::npos);
     CHECK(config_error(R"({"source": {"conninfo": "host=db password="}})") == "(no error)");
-    CHECK(config_error(R"({"source": {"conninfo": "postgresql://etl@db/bank?sslmode=verify-full"}})") ==
+    CHECK(config_error(
+              R"({"source": {"conninfo": "postgresql://etl@db/bank?sslmode=verify-full"}})") ==
           "(no error)");
   }
 
@@ -256,13 +259,22 @@ TEST_SUITE("secrets") {
     const std::string secret = "Zq9secretPw";
     EtlHarness h(5);
     const std::string host = "127.0.0.1:" + std::to_string(h.sandbox().port());
-    for (const std::string& url : std::vector<std::string>{
-         "http://etl:" + secret + "@" + host, "http://" + secret + "@" + host,
-          "http://" + host + "/api v1", "http://" + host + "/api\tv1", "http://" + host + "\n",
-          " http://" + host, "htp://" + host, "http://", "http:///api", "http://:8089/api",
-          "http://" + host + "/?token=" + secret, "http://" + host + "/#" + secret,
-          "http://etl:" + secret + "@" + host + "/a b",  // two faults: still nothing repeated
-          "127.0.0.1:8089"}) {
+    const std::vector<std::string> urls = {
+        "http://etl:" + secret + "@" + host,
+        "http://" + secret + "@" + host,
+        "http://" + host + "/api v1",
+        "http://" + host + "/api\tv1",
+        "http://" + host + "\n",
+        " http://" + host,
+        "htp://" + host,
+        "http://",
+        "http:///api",
+        "http://:8089/api",
+        "http://" + host + "/?token=" + secret,
+        "http://" + host + "/#" + secret,
+        "http://etl:" + secret + "@" + host + "/a b",  // two faults: still nothing repeated
+        "127.0.0.1:8089"};
+    for (const std::string& url : urls) {
       CAPTURE(url);
       h.config()["amlyze"]["base_url"] = url;
       const auto r = h.etl({"run"});
