@@ -16,6 +16,7 @@
 
 #include "config/config.hpp"
 #include "support/etl_harness.hpp"
+#include "sync/token.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
 
@@ -173,6 +174,27 @@ TEST_SUITE("secrets") {
         CHECK(leaked(visible(h, r), secret) == "");
       }
     }
+  }
+
+  TEST_CASE("checked_token: RFC 6750 b64token after trimming, positions as read") {
+    using etl::sync::checked_token;
+    const auto error = [](const std::string& text) {
+      try {
+        checked_token(text, "$T");
+      } catch (const etl::ConfigError& e) {
+        return std::string(e.what());
+      }
+      return std::string("(no error)");
+    };
+    CHECK(checked_token("abc-._~+/XYZ09==", "$T") == "abc-._~+/XYZ09==");
+    CHECK(checked_token(" \tabc \t\r\n", "$T") == "abc");
+    CHECK(checked_token("abc\n \t", "$T") == "abc");
+    CHECK(error("abc\r").find("has a second line") != std::string::npos);
+    CHECK(error("abc\n\n").find("has a second line") != std::string::npos);
+    CHECK(error("\t ab=c").find("at position 5") != std::string::npos);
+    CHECK(error("==").find("at position 1") != std::string::npos);
+    CHECK(error("ab\"c").find("at position 3") != std::string::npos);
+    CHECK(error("\r\n").find("$T is empty") != std::string::npos);
   }
 
   TEST_CASE("surrounding spaces, tabs and one trailing newline (CRLF too) are trimmed") {

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
@@ -58,8 +59,10 @@ std::string checked_token(const std::string& text, const std::string& source) {
   while (!token.empty() && kBlank.find(token.back()) != std::string_view::npos) {
     token.remove_suffix(1);
   }
-  if (!token.empty() && token.back() == '\n') token.remove_suffix(1);
-  if (!token.empty() && token.back() == '\r') token.remove_suffix(1);
+  if (!token.empty() && token.back() == '\n') {
+    token.remove_suffix(1);
+    if (!token.empty() && token.back() == '\r') token.remove_suffix(1);
+  }
   const std::size_t lead = std::min(token.find_first_not_of(kBlank), token.size());
   token.remove_prefix(lead);
   while (!token.empty() && kBlank.find(token.back()) != std::string_view::npos) {
