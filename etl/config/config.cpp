@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "config/connection_checks.hpp"
 #include "model/field_spec.hpp"
 #include "util/errors.hpp"
 #include "util/text.hpp"
@@ -111,16 +112,6 @@ const json& section(const json& root, const std::string& name, const std::string
   return root.at(name);
 }
 
-// True for "password=..." keywords and for URIs with user:password@.
-bool has_password(const std::string& conninfo) {
-  if (conninfo.find("password") != std::string::npos) return true;
-  const auto scheme = conninfo.find("://");
-  if (scheme == std::string::npos) return false;
-  const auto at = conninfo.find('@', scheme);
-  const auto colon = conninfo.find(':', scheme + 3);
-  return at != std::string::npos && colon < at;
-}
-
 void read_source(const SectionReader& r, const std::filesystem::path& file, SourceConfig& s) {
   r.expect_keys({"conninfo", "extract_sql", "lookback_seconds", "fetch_size",
                  "idle_transaction_warn_seconds"});
@@ -131,9 +122,8 @@ void read_source(const SectionReader& r, const std::filesystem::path& file, Sour
   r.read("lookback_seconds", s.lookback_seconds, 0, 7 * 24 * 3600);
   r.read("fetch_size", s.fetch_size, 1, 100000);
   r.read("idle_transaction_warn_seconds", s.idle_transaction_warn_seconds, 1, 7 * 24 * 3600);
-  // A password in the config would sit in a file that is copied around and committed.
-  if (has_password(s.conninfo)) {
-    r.fail("conninfo", "contains a password; remove it and use PGPASSFILE or PGPASSWORD instead");
+  if (const std::string problem = conninfo_problem(s.conninfo); !problem.empty()) {
+    r.fail("conninfo", problem);
   }
 }
 
@@ -143,8 +133,8 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
                  "retry_initial_ms", "retry_max_ms", "retry_budget_seconds",
                  "max_failed_batches"});
   r.read("base_url", a.base_url);
-  if (a.base_url.rfind("http://", 0) != 0 && a.base_url.rfind("https://", 0) != 0) {
-    r.fail("base_url", "must start with https:// (or http:// for a local sandbox)");
+  if (const std::string problem = base_url_problem(a.base_url); !problem.empty()) {
+    r.fail("base_url", problem);
   }
   while (!a.base_url.empty() && a.base_url.back() == '/') a.base_url.pop_back();
   r.read("token_env", a.token_env);
@@ -168,7 +158,13 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
   r.read("max_failed_batches", a.max_failed_batches, 1, 1000);
   std::string ca;
   r.read("ca_file", ca);
-  if (!ca.empty()) a.ca_file = resolve(file, ca).string();
+  if (!ca.empty()) {
+    a.ca_file = resolve(file, ca).string();
+    // Checked now, not at the first request: a wrong CA bundle is a setting to fix (exit 2),
+    // and every command stops before it connects.
+    const std::string problem = ca_file_problem(a.ca_file);
+    if (!problem.empty()) r.fail("ca_file", problem);
+  }
 }
 
 std::vector<std::string> classifier_names() {

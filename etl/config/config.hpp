@@ -1,6 +1,8 @@
 // The job's configuration: one JSON file (comments allowed). Relative paths resolve against the
-// config file's folder. Secrets are never read from here: the token comes from the environment
-// variable named by amlyze.token_env, database passwords from libpq's own PGPASSWORD/PGPASSFILE.
+// config file's folder. Secrets are never read from here (a password in source.conninfo or
+// user:password@ in amlyze.base_url is refused): the token comes from amlyze.token_file, a systemd
+// credential or the variable named by amlyze.token_env (sync/token.hpp), database passwords from
+// libpq's own ~/.pgpass, PGPASSFILE or PGPASSWORD.
 #pragma once
 
 #include <filesystem>
@@ -30,7 +32,7 @@ struct AmlyzeConfig {
   int batch_size = 500;
   int timeout_seconds = 30;
   int max_in_flight = 4;
-  std::string ca_file;  // extra CA bundle for TLS; empty: the system's
+  std::string ca_file;  // CA bundle (PEM) for TLS, checked at load; empty: the system's
   int max_attempts = 5;             // per batch, the first try included
   int retry_initial_ms = 500;       // first backoff; doubles per attempt
   int retry_max_ms = 30000;         // cap of one backoff
@@ -59,8 +61,9 @@ struct Config {
   Classifiers classifiers;
 };
 
-// Loads and checks a config file. Throws ConfigError naming the file, the line and column (or the
-// key) and what to do.
+// Loads and checks a config file, the connection settings included (config/connection_checks.hpp:
+// so every command stops with exit 2 before it connects). Throws ConfigError naming the file, the
+// line and column (or the key) and what to do.
 Config load_config(const std::filesystem::path& file);
 
 // Parses config text; `file` is used for relative paths and messages.

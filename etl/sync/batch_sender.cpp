@@ -196,8 +196,8 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
   ledger_.record_results(batch_id, {reply.http_status, reply.error, response.latency_ms}, results);
 
   if (reply.status == BatchStatus::kAuthFailed) {
-    throw AuthError("AMLYZE refused the bearer token (" + reply.error.substr(0, 8) + ") from $" +
-                    settings_.token_env +
+    throw AuthError("AMLYZE refused the bearer token (" + reply.error.substr(0, 8) + ") from " +
+                    settings_.token_source +
                     "; nothing more was sent. Check the token and that this host is on "
                     "AMLYZE's IP allow-list.");
   }

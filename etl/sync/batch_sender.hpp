@@ -36,7 +36,7 @@ struct SenderSettings {
   std::string url;        // base_url + endpoint path
   std::string endpoint;   // for the ledger: batch-customers | validate-batch-customers
   std::string token;      // bearer token; never logged
-  std::string token_env;  // its variable's name, for messages
+  std::string token_source;  // where it came from, for messages ("$AMLYZE_TOKEN", a file, ...)
   std::size_t batch_size = 500;
   long long run_id = 0;
   RetrySettings retry;

@@ -43,7 +43,7 @@ class RunLoop {
       : config_(config), options_(options), ledger_(ledger), result_(result),
         counts_(result.counts) {}
 
-  void run(const std::string& sql, const std::string& token) {
+  void run(const std::string& sql, const Token& token) {
     make_sink(token);
     if (options_.command == Command::kRetry) {
       retry_selected(sql);
@@ -124,7 +124,7 @@ class RunLoop {
   // Dry runs and validation leave every customer's state alone.
   bool stateless() const { return dry() || options_.command == Command::kValidate; }
 
-  void make_sink(const std::string& token) {
+  void make_sink(const Token& token) {
     const auto batch_size = static_cast<std::size_t>(config_.amlyze.batch_size);
     if (dry()) {
       auto writer = std::make_unique<DryRunWriter>(*options_.dry_run_dir, batch_size, counts_);
@@ -144,8 +144,8 @@ class RunLoop {
                               a.retry_budget_seconds * 1000LL, a.max_failed_batches};
     const bool validate = options_.command == Command::kValidate;
     SenderSettings settings{a.base_url + (validate ? amlyze::kValidatePath : amlyze::kBatchPath),
-                            validate ? "validate-batch-customers" : "batch-customers", token,
-                            a.token_env, batch_size, result_.run_id, retry};
+                            validate ? "validate-batch-customers" : "batch-customers",
+                            token.value, token.source, batch_size, result_.run_id, retry};
     auto sender =
         std::make_unique<BatchSender>(settings, ledger_, posters, counts_, Backoff(retry));
     sender_ = sender.get();
@@ -296,7 +296,7 @@ void publish_metrics(const Config& config, ledger::Ledger& ledger, long long run
 RunResult run_sync(const Config& config, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const bool dry = options.dry_run_dir.has_value();
-  const std::string token = dry ? "" : read_token(config.amlyze);
+  const Token token = dry ? Token{} : read_token(config.amlyze);
   const std::string sql = read_sql(config.source);
   ledger::RunLock lock(config.ledger.path);
   ledger::Ledger ledger(config.ledger.path);
