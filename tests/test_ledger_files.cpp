@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The application id the README documents: "AMLz" in ASCII.
+constexpr long long kAmlz = 0x414D4C7A;
+
 // The umask the spawned binary inherits, for the scope.
 class Umask {
  public:
@@ -104,7 +107,7 @@ TEST_SUITE("ledger files") {
     etl::ledger::Database db(ledger.string());
     etl::ledger::Statement id(db, "PRAGMA application_id");
     REQUIRE(id.step());
-    CHECK(id.integer(0) == etl::ledger::kApplicationId);
+    CHECK(id.integer(0) == kAmlz);
     CHECK(bytes(ledger).substr(68, 4) == "AMLz");
   }
 
@@ -274,7 +277,7 @@ TEST_SUITE("ledger files") {
     const auto r = h.etl({"run"});
     CHECK_MESSAGE(r.exit_code == 0, r.err);
     CHECK(contains(r.err, "stamped"));
-    CHECK(h.ledger_value("PRAGMA application_id") == std::to_string(etl::ledger::kApplicationId));
+    CHECK(h.ledger_value("PRAGMA application_id") == std::to_string(kAmlz));
     CHECK(h.ledger_value("SELECT count(*) FROM runs") == "2");
     CHECK(h.sandbox().customer_count() == 10);
     CHECK_FALSE(contains(h.etl({"run"}).err, "stamped"));  // once
