@@ -35,8 +35,9 @@ class SectionReader {
 
   void read(const std::string& key, std::string& out) const {
     if (names_a_path(key) && object_.contains(key) && object_.at(key).is_null()) {
-      fail(key, "is null, which is not a path: write one in quotes, or remove the key to get "
-                "the default");
+      fail(key,
+           "is null, which is not a path: write one in quotes, or remove the key to get "
+           "the default");
     }
     if (!present(key)) return;
     if (!object_.at(key).is_string()) fail(key, "must be a string");

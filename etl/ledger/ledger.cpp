@@ -30,13 +30,12 @@ OpenMode prepare_file(const std::filesystem::path& path, Access access) {
     }
     return OpenMode::kReadOnly;
   }
-  if (found != LedgerFile::kNone) {
-    warn_if_open_to_others(path);
-    return OpenMode::kReadWrite;
+  if (found == LedgerFile::kNone) {
+    create_ledger_folder(path);
+    create_ledger_file(path);
   }
-  create_ledger_folder(path);
-  create_ledger_file(path);
-  return OpenMode::kNew;
+  warn_if_open_to_others(path);
+  return found == LedgerFile::kNone ? OpenMode::kNew : OpenMode::kReadWrite;
 }
 
 // A ledger made before the application id existed is recognised by its migrations table

@@ -23,8 +23,9 @@ std::map<int, std::pair<std::string, std::string>> embedded_migrations() {
 
 // 0 for a ledger without a migrations table (made, but killed before its first migration).
 int schema_version(Database& db) {
-  Statement table(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                      "name = 'schema_migrations'");
+  Statement table(db,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                  "name = 'schema_migrations'");
   if (!table.step() || table.integer(0) == 0) return 0;
   Statement current(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
   current.step();
