@@ -52,7 +52,7 @@ void print_summary(const sync::RunResult& r, std::ostream& out) {
 
 int command_report(const std::filesystem::path& config_file, long long run_id, std::ostream& out) {
   const Config config = load_config(config_file);
-  ledger::Ledger ledger(config.ledger.path);
+  ledger::Ledger ledger(config.ledger.path, ledger::Access::kReadOnly);
   const ledger::Params params = {{":run_id", std::to_string(run_id)}};
   ledger::Statement exists(ledger.db(), "SELECT 1 FROM runs WHERE run_id = ?");
   if (!exists.bind(1, run_id).step()) {
@@ -68,7 +68,7 @@ int command_report(const std::filesystem::path& config_file, long long run_id, s
 
 int command_status(const std::filesystem::path& config_file, std::ostream& out) {
   const Config config = load_config(config_file);
-  ledger::Ledger ledger(config.ledger.path);
+  ledger::Ledger ledger(config.ledger.path, ledger::Access::kReadOnly);
   const auto watermark = ledger.watermark();
   out << "ledger     " << config.ledger.path.string() << "\n"
       << "watermark  " << (watermark ? *watermark : "(none: the next run reads everything)")

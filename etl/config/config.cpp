@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include "config/connection_checks.hpp"
@@ -34,6 +35,11 @@ class SectionReader {
   }
 
   void read(const std::string& key, std::string& out) const {
+    if (names_a_path(key) && object_.contains(key) && object_.at(key).is_null()) {
+      fail(key,
+           "is null, which is not a path: write one in quotes, or remove the key to get "
+           "the default");
+    }
     if (!present(key)) return;
     if (!object_.at(key).is_string()) fail(key, "must be a string");
     out = object_.at(key).get<std::string>();
@@ -61,6 +67,15 @@ class SectionReader {
   }
 
  private:
+  // Where a path belongs, null is a slip (a template's placeholder), not "the default": a run
+  // would otherwise write its ledger somewhere nobody looks.
+  bool names_a_path(const std::string& key) const {
+    static const std::set<std::string> kPathKeys = {"source.extract_sql", "amlyze.token_file",
+                                                    "amlyze.ca_file", "ledger.path",
+                                                    "metrics.textfile"};
+    return kPathKeys.count(section_ + "." + key) > 0;
+  }
+
   bool present(const std::string& key) const {
     return object_.contains(key) && !object_.at(key).is_null();
   }

@@ -2,8 +2,10 @@
 
 #include <system_error>
 
-#include "util/errors.hpp"
+#include "ledger/ledger_file.hpp"
 #include "ledger/migrations.hpp"
+#include "util/errors.hpp"
+#include "util/log.hpp"
 
 namespace etl::ledger {
 namespace {
@@ -18,13 +20,33 @@ std::string now_sql(const std::string& sql) {
   return out;
 }
 
-Database open_database(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) {
-    throw LedgerError(path.string() + ": cannot create the ledger's folder: " + ec.message());
+// Decides how to open what is at `path` before SQLite writes anything to it.
+OpenMode prepare_file(const std::filesystem::path& path, Access access) {
+  const LedgerFile found = inspect_ledger_file(path);
+  if (access == Access::kReadOnly) {
+    if (found == LedgerFile::kNone) {
+      throw ConfigError("no ledger at " + path.string() +
+                        ": check ledger.path in the config; a run creates it");
+    }
+    return OpenMode::kReadOnly;
   }
-  return Database(path.string());
+  if (found == LedgerFile::kNone) {
+    create_ledger_folder(path);
+    create_ledger_file(path);
+  }
+  warn_if_open_to_others(path);
+  return found == LedgerFile::kNone ? OpenMode::kNew : OpenMode::kReadWrite;
+}
+
+// A ledger made before the application id existed is recognised by its migrations table
+// (inspect_ledger_file) and stamped once.
+void stamp(Database& db) {
+  Statement id(db, "PRAGMA application_id");
+  if (id.step() && id.integer(0) == kApplicationId) return;
+  id.reset();
+  db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+  log_info(db.path() + ": stamped as an amlyze-etl ledger (application_id " +
+           std::to_string(kApplicationId) + "; made by an earlier version)");
 }
 
 }  // namespace
@@ -82,8 +104,14 @@ struct Ledger::Statements {
       result_state;
 };
 
-Ledger::Ledger(const std::filesystem::path& path) : db_(open_database(path)) {
-  migrate(db_);
+Ledger::Ledger(const std::filesystem::path& path, Access access)
+    : db_(path.string(), prepare_file(path, access)) {
+  if (access == Access::kReadWrite) {
+    stamp(db_);
+    migrate(db_);
+  } else {
+    check_schema(db_);
+  }
   stmts_ = std::make_unique<Statements>(db_);
 }
 

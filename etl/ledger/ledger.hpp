@@ -57,12 +57,20 @@ struct BatchAnswer {
   long long latency_ms = 0;
 };
 
+enum class Access {
+  kReadWrite,  // a run: makes the ledger when there is none, stamps and migrates it
+  kReadOnly,   // status, report: never creates, writes or migrates anything
+};
+
 // Thread-safe: every public method holds one mutex, so the extract loop and the sender thread
 // can share it (SQLite's connection is used by one thread at a time).
 class Ledger {
  public:
-  // Creates the folder and file if needed and applies migrations. Throws LedgerError.
-  explicit Ledger(const std::filesystem::path& path);
+  // Refuses a file that is not a ledger untouched (ConfigError), then, for kReadWrite, creates
+  // the folder and file if needed (0750, 0640), stamps the application id and applies
+  // migrations. kReadOnly throws ConfigError when there is no ledger and LedgerError when its
+  // schema is not this binary's. Throws LedgerError when the file cannot be used.
+  explicit Ledger(const std::filesystem::path& path, Access access = Access::kReadWrite);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;

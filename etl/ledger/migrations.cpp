@@ -21,7 +21,33 @@ std::map<int, std::pair<std::string, std::string>> embedded_migrations() {
   return out;
 }
 
+// 0 for a ledger without a migrations table (made, but killed before its first migration).
+int schema_version(Database& db) {
+  Statement table(db,
+                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                  "name = 'schema_migrations'");
+  if (!table.step() || table.integer(0) == 0) return 0;
+  Statement current(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+  current.step();
+  const int version = static_cast<int>(current.integer(0));
+  if (version > latest_migration()) {
+    throw LedgerError(db.path() + ": ledger schema version " + std::to_string(version) +
+                      " is newer than this amlyze-etl knows (" +
+                      std::to_string(latest_migration()) + "); upgrade amlyze-etl");
+  }
+  return version;
+}
+
 }  // namespace
+
+void check_schema(Database& db) {
+  const int version = schema_version(db);
+  if (version < latest_migration()) {
+    throw LedgerError(db.path() + ": ledger schema version " + std::to_string(version) +
+                      " is older than this amlyze-etl's (" + std::to_string(latest_migration()) +
+                      "); the next run upgrades it");
+  }
+}
 
 int latest_migration() {
   const auto all = embedded_migrations();
@@ -32,15 +58,7 @@ void migrate(Database& db) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
       "NULL, applied_at TEXT NOT NULL)");
-  Statement current(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
-  current.step();
-  const int version = static_cast<int>(current.integer(0));
-  current.reset();
-  if (version > latest_migration()) {
-    throw LedgerError(db.path() + ": ledger schema version " + std::to_string(version) +
-                      " is newer than this amlyze-etl knows (" +
-                      std::to_string(latest_migration()) + "); upgrade amlyze-etl");
-  }
+  const int version = schema_version(db);
   Statement record(db,
                    "INSERT INTO schema_migrations (version, name, applied_at) "
                    "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ'))");

@@ -10,6 +10,10 @@ namespace etl::ledger {
 // ledger was written by a newer amlyze-etl (a version this binary does not know).
 void migrate(Database& db);
 
+// For readers, which cannot migrate: throws LedgerError unless the ledger's schema is the one
+// this binary knows (an older one: the next run upgrades it).
+void check_schema(Database& db);
+
 // The highest migration version compiled into this binary.
 int latest_migration();
 

@@ -6,17 +6,18 @@
 
 #include <cerrno>
 #include <cstring>
-#include <system_error>
 
+#include "ledger/ledger_file.hpp"
 #include "util/errors.hpp"
 
 namespace etl::ledger {
 
 RunLock::RunLock(const std::filesystem::path& ledger_path) {
   const std::string path = ledger_path.string() + ".lock";
-  std::error_code ec;
-  if (ledger_path.has_parent_path()) std::filesystem::create_directories(ledger_path.parent_path(), ec);
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  // Nothing beside another application's file: it is refused before the lock is made.
+  inspect_ledger_file(ledger_path);
+  create_ledger_folder(ledger_path);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, static_cast<mode_t>(kLedgerFileMode));
   if (fd_ < 0) throw LedgerError(path + ": cannot create the run lock: " + std::strerror(errno));
   if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;

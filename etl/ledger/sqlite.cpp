@@ -1,13 +1,50 @@
 #include "ledger/sqlite.hpp"
 
+#include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
 #include "util/errors.hpp"
 
 namespace etl::ledger {
 
-Database::Database(const std::string& path) : path_(path) {
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+namespace {
+
+bool exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+// A read-only connection to a WAL database needs the -wal and -shm files and creates them when
+// they are missing (and can be created), leaving them behind. They exist while a run has the
+// ledger open: then read through them, to see what the run has committed. Without them the file
+// holds every commit and is read alone ("immutable"), creating nothing; were a run to start and
+// checkpoint during that read, the read could fail: ask again.
+std::string read_only_name(const std::string& path) {
+  if (exists(path + "-wal")) return path;
+  std::string uri = "file:";
+  for (const unsigned char c : path) {
+    if (std::isalnum(c) != 0 || std::strchr("/-_.~", c) != nullptr) {
+      uri += static_cast<char>(c);
+    } else {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      uri += escaped;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+}  // namespace
+
+Database::Database(const std::string& path, OpenMode mode) : path_(path) {
+  const bool read_only = mode == OpenMode::kReadOnly;
+  const std::string name = read_only ? read_only_name(path) : path;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+                    (name != path ? SQLITE_OPEN_URI : 0) | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     const std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
@@ -16,6 +53,13 @@ Database::Database(const std::string& path) : path_(path) {
   }
   sqlite3_busy_timeout(db_, 5000);
   sqlite3_extended_result_codes(db_, 1);
+  if (read_only) return;
+  // Before WAL mode, whose switch writes the file's header: the stamp is then in the file itself,
+  // not only in a WAL that a kill could leave behind. An empty file has nothing to roll back:
+  // no journal, which spares a run's start three fsyncs.
+  if (mode == OpenMode::kNew) {
+    exec("PRAGMA journal_mode = OFF; PRAGMA application_id = " + std::to_string(kApplicationId));
+  }
   // NORMAL, with FULL only where it matters (FullSync): an fsync per commit, under the ledger's
   // lock, cost a third of a million-customer run.
   exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,11 +12,21 @@
 
 namespace etl::ledger {
 
+// PRAGMA application_id of every ledger (bytes 68-71 of the file): "AMLz" in ASCII. It tells a
+// ledger from any other SQLite file (`file` prints it too).
+constexpr std::int32_t kApplicationId = 0x414D4C7A;
+
+enum class OpenMode {
+  kNew,        // an empty file the job has just created: stamped with kApplicationId, then WAL
+  kReadWrite,  // an existing file: WAL, NORMAL sync (see FullSync), foreign keys
+  kReadOnly,   // an existing file, never written and nothing created beside it (see the .cpp)
+};
+
 class Database {
  public:
-  // Opens (creating if needed) the file; WAL, NORMAL sync (see FullSync), foreign keys, busy
-  // timeout.
-  explicit Database(const std::string& path);
+  // Opens an existing file (it never creates one: see ledger_file.hpp) with a busy timeout.
+  // kNew and kReadWrite write to the file at once (WAL mode): check first what it is.
+  explicit Database(const std::string& path, OpenMode mode = OpenMode::kReadWrite);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
   ~Database();

@@ -6,11 +6,23 @@
 
 #include "amlyze/batch_api.hpp"
 #include "util/errors.hpp"
+#include "util/file_modes.hpp"
 
 namespace etl::sync {
 namespace {
 
+// Batches hold full customer data: readable by the job's user only, whatever the umask.
+constexpr auto kFileMode = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+constexpr auto kFolderMode = std::filesystem::perms::owner_all;
+
+void create_private(const std::filesystem::path& path) {
+  std::error_code ec;
+  create_file(path, kFileMode, ec);
+  if (ec) throw ConfigError(path.string() + ": cannot write the dry-run output: " + ec.message());
+}
+
 void write_file(const std::filesystem::path& path, const std::string& text) {
+  create_private(path);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   if (!out) throw ConfigError(path.string() + ": cannot write the dry-run output");
@@ -22,8 +34,9 @@ DryRunWriter::DryRunWriter(std::filesystem::path dir, std::size_t batch_size,
                            ledger::RunCounts& counts)
     : dir_(std::move(dir)), batch_size_(batch_size), counts_(counts) {
   std::error_code ec;
-  std::filesystem::create_directories(dir_, ec);
+  create_folders(dir_, kFolderMode, ec);
   if (ec) throw ConfigError(dir_.string() + ": cannot create the dry-run folder: " + ec.message());
+  create_private(dir_ / "held-back.jsonl");
   held_back_.open(dir_ / "held-back.jsonl", std::ios::trunc);
   if (!held_back_) throw ConfigError(dir_.string() + ": cannot write held-back.jsonl");
 }

@@ -1,6 +1,8 @@
 // --dry-run DIR: the batches the run would send, as files, and nothing over HTTP.
 // DIR/batch-NNNN.json holds each request body (communicationNumbers are placeholders: a real run
 // draws fresh ones); DIR/plan.json the counts; DIR/held-back.jsonl each invalid row's reason.
+// They hold customer data: files 0600, and DIR 0700 when the run creates it (an existing DIR
+// keeps its mode).
 #pragma once
 
 #include <filesystem>

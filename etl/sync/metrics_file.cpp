@@ -70,7 +70,11 @@ void write_metrics(const std::filesystem::path& file, ledger::Database& db, long
     if (!out) throw std::runtime_error(temp.string() + ": cannot write the metrics file");
   }
   std::error_code ec;
-  std::filesystem::rename(temp, file, ec);
+  // node-exporter reads it as its own user: world-readable whatever the job's umask (the unit
+  // sets 0027).
+  std::filesystem::permissions(temp, std::filesystem::perms(0644),
+                               std::filesystem::perm_options::replace, ec);
+  if (!ec) std::filesystem::rename(temp, file, ec);
   if (ec) {
     std::filesystem::remove(temp, ec);
     throw std::runtime_error(file.string() + ": cannot write the metrics file");
