@@ -12,4 +12,21 @@ int exit_code_for(const std::exception& error) {
   return kExitAborted;
 }
 
+int finished_run_exit_code(long long undelivered, long long data_problems) {
+  return undelivered + data_problems == 0 ? kExitOk : kExitPartial;
+}
+
+const char* run_outcome(int exit_code) {
+  switch (exit_code) {
+    case kExitOk:
+      return "succeeded";
+    case kExitPartial:
+      return "partial";
+    case kExitInterrupted:
+      return "interrupted";
+    default:
+      return "aborted";
+  }
+}
+
 }  // namespace etl
