@@ -31,6 +31,10 @@ int exit_code_for(const std::exception& error);
 // held).
 int finished_run_exit_code(long long undelivered, long long data_problems);
 
+// What schedulers count as success: 0, and 3 (only data problems, for review). The systemd unit
+// (SuccessExitStatus=3), the cron line and the metrics file say the same.
+bool counts_as_success(int exit_code);
+
 // runs.outcome for a run that ended with `exit_code`: succeeded, partial, undelivered,
 // interrupted or aborted.
 const char* run_outcome(int exit_code);
