@@ -3,9 +3,8 @@
 // is not AMLYZE's JSON, the stop after max_failed_batches): nothing lost, the next run resends
 // them; 1 when a person must act (a certificate that fails verification, a wrong URL). The real
 // binary against the sandbox, a closed loopback port, and a TLS listener nobody trusts.
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
+#include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "amlyze/batch_api.hpp"
 #include "sandbox/fault_plan.hpp"
 #include "support/etl_harness.hpp"
 #include "util/errors.hpp"
@@ -77,9 +77,9 @@ class UntrustedTlsServer {
   explicit UntrustedTlsServer(const std::filesystem::path& dir) : port_(closed_port()) {
     const std::string cert = (dir / "cert.pem").string();
     const std::string key = (dir / "key.pem").string();
-    const auto made = etl::test::run_process(
-        {"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
-         "/CN=127.0.0.1", "-days", "1", "-keyout", key, "-out", cert});
+    const auto made = etl::test::run_process({"/usr/bin/openssl", "req", "-x509", "-newkey",
+                                              "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                                              "-days", "1", "-keyout", key, "-out", cert});
     REQUIRE_MESSAGE(made.exit_code == 0, made.err);
     server_ = std::make_unique<etl::test::BackgroundProcess>(std::vector<std::string>{
         "/usr/bin/openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port_), "-cert",
@@ -123,11 +123,36 @@ TEST_SUITE("exit codes") {
     CHECK(etl::exit_code_for(etl::UndeliveredError("x")) == 5);
     CHECK(etl::exit_code_for(etl::AmlyzeError("x")) == 1);
     CHECK(etl::exit_code_for(etl::InterruptedError("x")) == 130);
+    CHECK(etl::counts_as_success(0));
+    CHECK(etl::counts_as_success(3));
+    CHECK_FALSE(etl::counts_as_success(5));
+    CHECK_FALSE(etl::counts_as_success(1));
     CHECK(std::string(etl::run_outcome(0)) == "succeeded");
     CHECK(std::string(etl::run_outcome(3)) == "partial");
     CHECK(std::string(etl::run_outcome(5)) == "undelivered");
     CHECK(std::string(etl::run_outcome(1)) == "aborted");
     CHECK(std::string(etl::run_outcome(130)) == "interrupted");
+  }
+
+  TEST_CASE("which transport failures are retried and which stop the run") {
+    using etl::amlyze::BatchStatus;
+    using etl::amlyze::TransportFailure;
+    const auto status_for = [](TransportFailure failure) {
+      etl::amlyze::HttpResponse response;
+      response.transport_error = "curl says no";
+      response.failure = failure;
+      return etl::amlyze::interpret(response).status;
+    };
+    CHECK(status_for(TransportFailure::kTransient) == BatchStatus::kRetryable);
+    CHECK(status_for(TransportFailure::kTimeout) == BatchStatus::kRetryable);
+    CHECK(status_for(TransportFailure::kTls) == BatchStatus::kTlsFailed);
+    CHECK(status_for(TransportFailure::kAddress) == BatchStatus::kFatal);
+    etl::amlyze::HttpResponse html;
+    html.status = 200;
+    html.body = "<!DOCTYPE html><html><body>Maintenance</body></html>";
+    const auto reply = etl::amlyze::interpret(html);
+    CHECK(reply.status == BatchStatus::kRetryable);
+    CHECK(contains(reply.error, "not AMLYZE's JSON"));
   }
 
   TEST_CASE("AMLYZE unreachable: exit 5, customers failed, the next run delivers them") {
@@ -174,8 +199,9 @@ TEST_SUITE("exit codes") {
 
     // A run whose only problems are in the data is a success for the scheduler and the metrics.
     h.sandbox().clear_faults();
-    h.bank().exec("UPDATE core.customer SET last_name = NULL WHERE customer_no = "
-                  "(SELECT min(customer_no) FROM core.customer WHERE kind = 'P')");
+    h.bank().exec(
+        "UPDATE core.customer SET last_name = NULL WHERE customer_no = "
+        "(SELECT min(customer_no) FROM core.customer WHERE kind = 'P')");
     const auto data = h.etl({"run"});
     INFO(data.err);
     CHECK(data.exit_code == 3);
@@ -218,8 +244,9 @@ TEST_SUITE("exit codes") {
     CHECK(h.sandbox().stats().http_requests == 3);
     CHECK(h.sandbox().customer_count() == 0);
     CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 20);
-    CHECK(number(h, "SELECT count(*) FROM batches WHERE http_status = 200 AND "
-                    "error LIKE '%not AMLYZE''s JSON%'") == 3);
+    CHECK(number(h,
+                 "SELECT count(*) FROM batches WHERE http_status = 200 AND "
+                 "error LIKE '%not AMLYZE''s JSON%'") == 3);
     const auto again = h.etl({"run"});
     CHECK(again.exit_code == 0);
     CHECK(h.sandbox().customer_count() == 20);
@@ -245,6 +272,20 @@ TEST_SUITE("exit codes") {
     // Nothing is lost: the customers stay failed and the watermark does not move.
     CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 30);
     CHECK(number(h, "SELECT count(*) FROM sync_state") == 0);
+  }
+
+  TEST_CASE("a host that does not resolve stops at once: exit 1, naming the URL") {
+    EtlHarness h(30);
+    quick_retries(h);
+    h.config()["amlyze"]["max_failed_batches"] = 100;
+    h.config()["amlyze"]["base_url"] = "http://amlyze.invalid:8089";  // RFC 6761: never resolves
+    const auto r = h.etl({"run"});
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "http://amlyze.invalid:8089"));
+    CHECK(contains(r.err, "amlyze.base_url"));
+    CHECK(number(h, "SELECT http_retries FROM runs") == 0);
+    CHECK(h.ledger_value("SELECT outcome FROM runs") == "aborted");
   }
 
   TEST_CASE("a wrong path (404) stops at once: exit 1, naming the URL") {

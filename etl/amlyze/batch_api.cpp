@@ -62,7 +62,7 @@ BatchReply interpret(const HttpResponse& response) {
       break;
     case TransportFailure::kTls:
       reply.status = BatchStatus::kTlsFailed;
-      reply.error = "TLS error: " + response.transport_error;
+      reply.error = "TLS failed: " + response.transport_error;
       return reply;
     case TransportFailure::kAddress:
       reply.status = BatchStatus::kFatal;
@@ -71,9 +71,9 @@ BatchReply interpret(const HttpResponse& response) {
     case TransportFailure::kTimeout:
     case TransportFailure::kTransient:
       reply.status = BatchStatus::kRetryable;
-      reply.error = (response.failure == TransportFailure::kTimeout ? "timeout: "
-                                                                    : "connection error: ") +
-                    response.transport_error;
+      reply.error =
+          (response.failure == TransportFailure::kTimeout ? "timeout: " : "connection error: ") +
+          response.transport_error;
       return reply;
   }
   const long status = response.status;

@@ -121,9 +121,9 @@ HttpResponse HttpClient::post_json(const std::string& url, const std::string& bo
     response.transport_error = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
     response.failure = classify(rc);
     if (response.failure == TransportFailure::kTls) {
-      response.transport_error += "; trusted CAs: " + (options_.ca_file.empty()
-                                                           ? std::string("the system's bundle")
-                                                           : options_.ca_file);
+      response.transport_error +=
+          "; trusted CAs: " +
+          (options_.ca_file.empty() ? std::string("the system's bundle") : options_.ca_file);
     }
     response.body.clear();
     return response;

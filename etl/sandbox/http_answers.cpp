@@ -94,7 +94,8 @@ void send_html_page(httplib::Response& res, int status) {
   res.status = status;
   res.set_content(
       "<!DOCTYPE html>\n<html><head><title>Service notice</title></head>\n"
-      "<body><h1>Service temporarily unavailable</h1><p>Please try again later.</p></body></html>\n",
+      "<body><h1>Service temporarily unavailable</h1><p>Please try again "
+      "later.</p></body></html>\n",
       "text/html; charset=utf-8");
 }
 

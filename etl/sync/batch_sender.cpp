@@ -208,8 +208,8 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
   if (reply.status == BatchStatus::kTlsFailed) {
     // No retry: a certificate does not start to verify by itself, and every attempt would fail
     // the same way.
-    throw AmlyzeError(settings_.url + ": no trusted TLS connection (" + reply.error +
-                      "). Check that amlyze.ca_file names the PEM file of the CA that signed "
+    throw AmlyzeError(settings_.url + ": " + reply.error +
+                      ". Check that amlyze.ca_file names the PEM file of the CA that signed "
                       "AMLYZE's certificate and that the host in amlyze.base_url is the one the "
                       "certificate names. Nothing more was sent.");
   }
@@ -306,11 +306,11 @@ void BatchSender::give_up(const Unit& unit, const std::string& error) {
   log_warn("batch of " + std::to_string(unit.items.size()) + " customers failed after " +
            std::to_string(unit.attempt) + " attempts; they stay failed for the next run");
   if (failed_in_a_row_ >= backoff_.settings().max_failed_batches) {
-    stop_reason_ = std::to_string(failed_in_a_row_) +
-                   " batches in a row failed: AMLYZE could not take them (last: " +
-                   error.substr(0, 80) +
-                   "); stopping the run. Everything sent is in the ledger; nothing is lost, the "
-                   "next run resends the rest.";
+    stop_reason_ =
+        std::to_string(failed_in_a_row_) +
+        " batches in a row failed: AMLYZE could not take them (last: " + error.substr(0, 80) +
+        "); stopping the run. Everything sent is in the ledger; nothing is lost, the "
+        "next run resends the rest.";
   }
 }
 

@@ -31,8 +31,8 @@ std::string render(ledger::Database& db, long long run_id) {
   if (!run.step()) throw std::runtime_error("no run " + std::to_string(run_id) + " in the ledger");
   ledger::Statement success(db,
                             "SELECT CAST(strftime('%s', max(finished_at)) AS INTEGER) FROM runs "
-                            "WHERE exit_code IN (" + std::to_string(kExitOk) + ", " +
-                                std::to_string(kExitPartial) +
+                            "WHERE exit_code IN (" +
+                                std::to_string(kExitOk) + ", " + std::to_string(kExitPartial) +
                                 ") AND command = 'run' AND mode <> 'dry-run'");
   success.step();
 

@@ -20,9 +20,7 @@ int finished_run_exit_code(long long undelivered, long long data_problems) {
   return data_problems > 0 ? kExitPartial : kExitOk;
 }
 
-bool counts_as_success(int exit_code) {
-  return exit_code == kExitOk || exit_code == kExitPartial;
-}
+bool counts_as_success(int exit_code) { return exit_code == kExitOk || exit_code == kExitPartial; }
 
 const char* run_outcome(int exit_code) {
   switch (exit_code) {
