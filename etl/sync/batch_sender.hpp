@@ -1,8 +1,8 @@
 // Sends customers to AMLYZE in batches and records every attempt:
 // - a fresh communicationNumber per item and attempt, its intent committed before the request;
 // - results matched by communicationNumber; C004 resent once with the other action;
-// - 429/502/503/504, timeouts and connection errors retried with backoff (honouring
-//   Retry-After) within the attempt and time budget;
+// - 429/502/503/504, timeouts, connection errors and a 200 that is not AMLYZE's JSON (a proxy's
+//   HTML page) retried with backoff (honouring Retry-After) within the attempt and time budget;
 // - a whole-batch 400/413/500 split in halves until the customer(s) that cause it are alone;
 // - 401/403, a wrong URL and a certificate that fails verification stop the run at once;
 //   `max_failed_batches` consecutive failed batches stop it too (UndeliveredError: exit 5).
