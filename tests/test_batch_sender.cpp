@@ -44,11 +44,11 @@ etl::amlyze::HttpResponse accept_all(const json& request) {
                        {"communicationNumber", item.at("communicationNumber")},
                        {"customerExtId", item.at("customerExtId")}});
   }
-  return {200, json{{"results", results}, {"timeElapsedMs", 1}}.dump(), "", false, {}, 1};
+  return {200, json{{"results", results}, {"timeElapsedMs", 1}}.dump(), "", {}, {}, 1};
 }
 
 etl::amlyze::HttpResponse status(long code, std::optional<long> retry_after = {}) {
-  return {code, R"({"error":"x"})", "", false, retry_after, 1};
+  return {code, R"({"error":"x"})", "", {}, retry_after, 1};
 }
 
 bool contains_customer(const json& request, const std::string& ext_id) {
@@ -161,7 +161,7 @@ TEST_SUITE("delivery") {
     FakePoster http([](const json&, int) { return status(503); });
     auto s = f.sender(http, 2, 2);
     f.add(s, 3);  // a full batch of 2 and, at flush, one of 1: 3 attempts each, then failed
-    CHECK_THROWS_AS(s.flush(), etl::AmlyzeError);
+    CHECK_THROWS_AS(s.flush(), etl::UndeliveredError);
     CHECK(http.requests.size() == 6);
     CHECK(f.counts.failed == 3);
     REQUIRE(s.oldest_unfinished().has_value());
@@ -189,7 +189,7 @@ TEST_SUITE("delivery") {
     FakePoster http([](const json& r, int) {
       if (!contains_customer(r, "C3")) return accept_all(r);
       return etl::amlyze::HttpResponse{500, R"({"errorCode":"500","errorDescription":"Processing failed"})",
-                                       "", false, {}, 1};
+                                       "", {}, {}, 1};
     });
     auto s = f.sender(http, 8);
     f.add(s, 8);
@@ -239,7 +239,7 @@ TEST_SUITE("delivery") {
                            {"communicationNumber", item.at("communicationNumber")},
                            {"errorCode", create ? "C004" : ""}});
       }
-      return etl::amlyze::HttpResponse{200, json{{"results", results}}.dump(), "", false, {}, 1};
+      return etl::amlyze::HttpResponse{200, json{{"results", results}}.dump(), "", {}, {}, 1};
     });
     auto s = f.sender(http, 2);
     f.add(s, 2);

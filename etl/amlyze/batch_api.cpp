@@ -57,11 +57,24 @@ std::string build_batch_body(const std::vector<OutgoingItem>& items) {
 BatchReply interpret(const HttpResponse& response) {
   BatchReply reply;
   reply.retry_after_seconds = response.retry_after_seconds;
-  if (!response.transport_error.empty()) {
-    reply.status = BatchStatus::kRetryable;
-    reply.error = (response.timed_out ? "timeout: " : "connection error: ") +
-                  response.transport_error;
-    return reply;
+  switch (response.failure) {
+    case TransportFailure::kNone:
+      break;
+    case TransportFailure::kTls:
+      reply.status = BatchStatus::kTlsFailed;
+      reply.error = "TLS failed: " + response.transport_error;
+      return reply;
+    case TransportFailure::kAddress:
+      reply.status = BatchStatus::kFatal;
+      reply.error = "address error: " + response.transport_error;
+      return reply;
+    case TransportFailure::kTimeout:
+    case TransportFailure::kTransient:
+      reply.status = BatchStatus::kRetryable;
+      reply.error =
+          (response.failure == TransportFailure::kTimeout ? "timeout: " : "connection error: ") +
+          response.transport_error;
+      return reply;
   }
   const long status = response.status;
   reply.http_status = status;
@@ -93,7 +106,8 @@ BatchReply interpret(const HttpResponse& response) {
   const json body = json::parse(response.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     reply.status = BatchStatus::kRetryable;
-    reply.error = "HTTP 200 with a body that is not JSON: " + excerpt(response.body);
+    // A proxy's, login portal's or maintenance page's answer: AMLYZE did not see the batch.
+    reply.error = "HTTP 200 with a body that is not AMLYZE's JSON: " + excerpt(response.body);
     return reply;
   }
   const auto results = body.find("results");

@@ -30,12 +30,15 @@ std::string build_batch_body(const std::vector<OutgoingItem>& items);
 
 // What the answer as a whole means for the run.
 enum class BatchStatus {
-  kAnswered,     // 200 with results: per-item outcomes below
-  kAuthFailed,   // 401/403: stop the run
-  kRetryable,    // 429, 502/503/504, timeout, connection error: the same batch again later
-  kBatchError,   // HTTP 500 or a whole-batch errorCode: maybe one customer breaks the request
-  kBadRequest,   // 400 or 413 for the whole batch: split to isolate the cause
-  kFatal,        // any other status (404: wrong base_url): stop the run
+  kAnswered,    // 200 with results: per-item outcomes below
+  kAuthFailed,  // 401/403: stop the run
+  kRetryable,   // 429, 502/503/504, timeout, connection error, a 200 that is not AMLYZE's JSON
+                // (an HTML page from a proxy): the same batch again later
+  kBatchError,  // HTTP 500 or a whole-batch errorCode: maybe one customer breaks the request
+  kBadRequest,  // 400 or 413 for the whole batch: split to isolate the cause
+  kFatal,       // any other status (404: wrong base_url), a URL curl cannot use or a host that
+                // does not resolve: stop the run
+  kTlsFailed,   // the certificate failed verification or TLS cannot be set up: stop the run
 };
 
 struct ItemAnswer {

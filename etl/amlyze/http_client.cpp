@@ -36,6 +36,37 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
+// Whether another attempt can help. A handshake that breaks off (CURLE_SSL_CONNECT_ERROR) is
+// counted as transient: a reset or an overloaded balancer causes it as often as a setup mistake,
+// and a lasting one still ends the run with exit 5 and curl's detail in the ledger.
+TransportFailure classify(CURLcode rc) {
+  switch (rc) {
+    case CURLE_OK:
+      return TransportFailure::kNone;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportFailure::kTimeout;
+    case CURLE_PEER_FAILED_VERIFICATION:  // untrusted CA, expired, host name not in the cert
+    case CURLE_SSL_CACERT_BADFILE:        // ca_file missing or not PEM
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+      return TransportFailure::kTls;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_COULDNT_RESOLVE_HOST:  // a typo or a missing DNS entry far more often than an outage
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportFailure::kAddress;
+    default:
+      return TransportFailure::kTransient;
+  }
+}
+
 }  // namespace
 
 HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
@@ -73,6 +104,10 @@ HttpResponse HttpClient::post_json(const std::string& url, const std::string& bo
   // A redirect would resend the token to another host.
   curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);
   if (!options_.ca_file.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.ca_file.c_str());
+  // curl's detail ("SSL certificate problem: self-signed certificate") says far more than its
+  // code's generic text.
+  char detail[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, detail);
 
   const auto start = std::chrono::steady_clock::now();
   const CURLcode rc = curl_easy_perform(curl_);
@@ -81,9 +116,15 @@ HttpResponse HttpClient::post_json(const std::string& url, const std::string& bo
                             .count();
   curl_slist_free_all(headers);
   curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, nullptr);
   if (rc != CURLE_OK) {
-    response.transport_error = curl_easy_strerror(rc);
-    response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
+    response.transport_error = detail[0] != '\0' ? detail : curl_easy_strerror(rc);
+    response.failure = classify(rc);
+    if (response.failure == TransportFailure::kTls) {
+      response.transport_error +=
+          "; trusted CAs: " +
+          (options_.ca_file.empty() ? std::string("the system's bundle") : options_.ca_file);
+    }
     response.body.clear();
     return response;
   }

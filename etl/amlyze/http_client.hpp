@@ -9,11 +9,21 @@
 
 namespace etl::amlyze {
 
+// Why no HTTP answer came back, as far as what the run does next is concerned.
+enum class TransportFailure {
+  kNone,       // an answer came back: see status
+  kTransient,  // connection refused or reset, a handshake cut off, ...: worth another try
+  kTimeout,    // no answer within timeout_seconds: worth another try
+  kTls,        // the certificate failed verification, or the CA file or TLS setup is unusable:
+               // no retry will fix it, a person must act
+  kAddress,    // the URL cannot be used or its host does not resolve: a person must act
+};
+
 struct HttpResponse {
   long status = 0;              // 0: no HTTP answer (see transport_error)
   std::string body;
-  std::string transport_error;  // curl's error text; empty when an answer came back
-  bool timed_out = false;
+  std::string transport_error;  // curl's error text and detail; empty when an answer came back
+  TransportFailure failure = TransportFailure::kNone;
   std::optional<long> retry_after_seconds;
   long long latency_ms = 0;
 };

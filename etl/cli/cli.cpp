@@ -84,8 +84,10 @@ int run_cli(int argc, char** argv) {
     if (report->parsed()) return command_report(config, report_run, std::cout);
     return command_status(config, std::cout);
   } catch (const std::exception& e) {
-    log_error(e.what());
-    return exit_code_for(e);
+    // The code on the same line: a cron mail or a journal excerpt says which case it is.
+    const int code = exit_code_for(e);
+    log_error(std::string(e.what()) + " (exit " + std::to_string(code) + ")");
+    return code;
   }
 }
 

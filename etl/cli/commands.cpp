@@ -19,13 +19,37 @@ int command_run(const std::filesystem::path& config_file, const sync::RunOptions
   return result.exit_code;
 }
 
+namespace {
+
+// What the exit code means for the operator, in the summary's first line.
+std::string verdict(const sync::RunResult& r) {
+  const auto& c = r.counts;
+  const long long data_problems = c.not_accepted() - c.failed;
+  switch (r.exit_code) {
+    case kExitOk:
+      return "succeeded";
+    case kExitUndelivered:
+      return "finished: " + std::to_string(c.failed) +
+             " customers could not be delivered (AMLYZE unreachable, failing or not answering "
+             "as AMLYZE), the next run resends them" +
+             (data_problems > 0 ? "; " + std::to_string(data_problems) +
+                                      " more not accepted for their data (see the ledger)"
+                                : "");
+    default:
+      return "finished: " + std::to_string(data_problems) +
+             " customers not accepted for their data (rejected, invalid, duplicate or held): "
+             "see the ledger";
+  }
+}
+
+}  // namespace
+
 void print_summary(const sync::RunResult& r, std::ostream& out) {
   const auto& c = r.counts;
   const double rate = r.elapsed_seconds > 0 ? static_cast<double>(c.extracted) / r.elapsed_seconds
                                             : 0.0;
-  out << "run " << r.run_id << " (" << r.mode << ") "
-      << (r.exit_code == kExitOk ? "succeeded" : "finished with customers not accepted")
-      << " (exit " << r.exit_code << ")\n"
+  out << "run " << r.run_id << " (" << r.mode << ") " << verdict(r) << " (exit " << r.exit_code
+      << ")\n"
       << "  window     from " << r.window_start << " (snapshot " << r.snapshot << ")\n"
       << "  extracted  " << c.extracted << "\n"
       << "  sent       created " << c.created << ", updated " << c.updated << " in " << c.batches

@@ -63,6 +63,9 @@ bool answer_instead(const Request& req, Response& res, const FaultStep& step,
     case FaultKind::kWholeBatch400:
       send_spring_error(res, 400, req.path);
       return true;
+    case FaultKind::kHtml200:
+      send_html_page(res, 200);
+      return true;
     default:
       return false;
   }

@@ -18,7 +18,7 @@ using nlohmann::json;
 
 // A table rather than NLOHMANN_JSON_SERIALIZE_ENUM: the macro maps an unknown name to the first
 // enumerator, and a misspelt kind must be an error, not a silent kNone.
-constexpr std::array<std::pair<FaultKind, std::string_view>, 8> kKindNames = {{
+constexpr std::array<std::pair<FaultKind, std::string_view>, 9> kKindNames = {{
     {FaultKind::kNone, "none"},
     {FaultKind::kStatus, "status"},
     {FaultKind::kWholeBatch500, "whole_batch_500"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<FaultKind, std::string_view>, 8> kKindNames = {{
     {FaultKind::kApplyThenDrop, "apply_then_drop"},
     {FaultKind::kApplyThenStall, "apply_then_stall"},
     {FaultKind::kStall, "stall"},
+    {FaultKind::kHtml200, "html200"},
 }};
 
 // `where` is the key path inside the plan ("next[2].kind"); empty for the plan itself.

@@ -4,8 +4,9 @@
 //
 // Plain values with JSON next to them. The JSON keys are the member names below; kinds are
 // "none", "status", "whole_batch_500", "error_code_200", "whole_batch_400", "apply_then_drop",
-// "apply_then_stall", "stall". Every key is optional except a step's "kind"; unknown keys and kinds
-// are errors, so that a typo in a test's plan fails loudly instead of silently injecting nothing.
+// "apply_then_stall", "stall", "html200". Every key is optional except a step's "kind"; unknown
+// keys and kinds are errors, so that a typo in a test's plan fails loudly instead of silently
+// injecting nothing.
 #pragma once
 
 #include <deque>
@@ -30,6 +31,8 @@ enum class FaultKind {
                     // connection before the body: the client gets a transport error, no results
   kApplyThenStall,  // process and save, then wait stall_ms before answering (the client times out)
   kStall,           // wait stall_ms, then process normally
+  kHtml200,         // HTTP 200 with an HTML page (text/html), nothing processed: what a proxy,
+                    // a login portal or a maintenance page in front of AMLYZE answers
 };
 
 struct FaultStep {

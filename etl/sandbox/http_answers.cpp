@@ -90,6 +90,15 @@ void send_status(httplib::Response& res, int status, int retry_after_seconds) {
   send_json(res, status, {{"error", reason_phrase(status)}});
 }
 
+void send_html_page(httplib::Response& res, int status) {
+  res.status = status;
+  res.set_content(
+      "<!DOCTYPE html>\n<html><head><title>Service notice</title></head>\n"
+      "<body><h1>Service temporarily unavailable</h1><p>Please try again "
+      "later.</p></body></html>\n",
+      "text/html; charset=utf-8");
+}
+
 // The headers go out with the real Content-Length, then the connection closes before the first
 // body byte: curl reports 18 "transfer closed with N bytes remaining", httplib a read error.
 // Closing before any byte would look more like a lost answer, but libcurl silently re-sends a

@@ -36,6 +36,10 @@ void send_processing_failed(httplib::Response& res, int status, std::int64_t ela
 // answer of a gateway or rate limiter in front of AMLYZE.
 void send_status(httplib::Response& res, int status, int retry_after_seconds);
 
+// `status` with a small HTML page (text/html): a proxy's or maintenance page's answer, not
+// AMLYZE's.
+void send_html_page(httplib::Response& res, int status);
+
 // Turns the answer already in `res` into one that breaks off after its headers: the client gets
 // a transport error and never the body.
 void cut_off_body(httplib::Response& res);

@@ -202,10 +202,18 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
                     "AMLYZE's IP allow-list.");
   }
   if (reply.status == BatchStatus::kFatal) {
-    throw AmlyzeError(settings_.url + " answered " + reply.error +
+    throw AmlyzeError(settings_.url + (reply.http_status ? " answered " : ": ") + reply.error +
                       "; check amlyze.base_url. Nothing more was sent.");
   }
-  if (!stop_reason.empty()) throw AmlyzeError(stop_reason);
+  if (reply.status == BatchStatus::kTlsFailed) {
+    // No retry: a certificate does not start to verify by itself, and every attempt would fail
+    // the same way.
+    throw AmlyzeError(settings_.url + ": " + reply.error +
+                      ". Check that amlyze.ca_file names the PEM file of the CA that signed "
+                      "AMLYZE's certificate and that the host in amlyze.base_url is the one the "
+                      "certificate names. Nothing more was sent.");
+  }
+  if (!stop_reason.empty()) throw UndeliveredError(stop_reason);
   queue_follow_ups(std::move(next));
 }
 
@@ -278,7 +286,7 @@ void BatchSender::settle_failed(Unit& unit, const amlyze::BatchReply& reply,
   if (reply.status != BatchStatus::kRetryable && reply.status != BatchStatus::kBatchError) return;
   const auto delay = backoff_.next_delay_ms(unit.attempt + 1, reply.retry_after_seconds);
   if (!delay) {
-    give_up(unit);
+    give_up(unit, reply.error);
     return;
   }
   for (auto& r : results) r.error_description += " (will retry)";
@@ -291,16 +299,18 @@ void BatchSender::settle_failed(Unit& unit, const amlyze::BatchReply& reply,
   pause_all(*delay);
 }
 
-void BatchSender::give_up(const Unit& unit) {
+void BatchSender::give_up(const Unit& unit, const std::string& error) {
   counts_.failed += static_cast<long long>(unit.items.size());
   for (const Pending& p : unit.items) note_unfinished(p.customer.changed_at);
   ++failed_in_a_row_;
   log_warn("batch of " + std::to_string(unit.items.size()) + " customers failed after " +
            std::to_string(unit.attempt) + " attempts; they stay failed for the next run");
   if (failed_in_a_row_ >= backoff_.settings().max_failed_batches) {
-    stop_reason_ = std::to_string(failed_in_a_row_) +
-                   " batches in a row failed; stopping the run. Everything sent is in the "
-                   "ledger and the next run resends the rest.";
+    stop_reason_ =
+        std::to_string(failed_in_a_row_) +
+        " batches in a row failed: AMLYZE could not take them (last: " + error.substr(0, 80) +
+        "); stopping the run. Everything sent is in the ledger; nothing is lost, the "
+        "next run resends the rest.";
   }
 }
 

@@ -1,10 +1,11 @@
 // Sends customers to AMLYZE in batches and records every attempt:
 // - a fresh communicationNumber per item and attempt, its intent committed before the request;
 // - results matched by communicationNumber; C004 resent once with the other action;
-// - 429/502/503/504, timeouts and connection errors retried with backoff (honouring
-//   Retry-After) within the attempt and time budget;
+// - 429/502/503/504, timeouts, connection errors and a 200 that is not AMLYZE's JSON (a proxy's
+//   HTML page) retried with backoff (honouring Retry-After) within the attempt and time budget;
 // - a whole-batch 400/413/500 split in halves until the customer(s) that cause it are alone;
-// - 401/403 stops the run at once; so do `max_failed_batches` consecutive failed batches.
+// - 401/403, a wrong URL and a certificate that fails verification stop the run at once;
+//   `max_failed_batches` consecutive failed batches stop it too (UndeliveredError: exit 5).
 // Requests go out from sender threads, one per HTTP poster (amlyze.max_in_flight), so the extract
 // and transform of the next rows overlap with the round trips and several batches can be in
 // flight; add() blocks when `queue_limit` customers wait (bounded memory). A retry's wait
@@ -61,8 +62,9 @@ class BatchSender : public Sink {
 
   // Queues a customer. Rethrows the error that stopped the senders, if one did.
   void add(model::Customer customer, const std::string& action) override;
-  // Sends everything queued and ends the senders. Throws AuthError, AmlyzeError (fatal answer,
-  // too many failed batches) or InterruptedError, always after recording what was sent.
+  // Sends everything queued and ends the senders. Throws AuthError, AmlyzeError (wrong URL,
+  // TLS verification), UndeliveredError (too many failed batches) or InterruptedError, always
+  // after recording what was sent.
   void flush() override;
   void hold(bool on) override;
 
@@ -104,7 +106,9 @@ class BatchSender : public Sink {
   // The whole batch failed: retry later, split, or give up, per the answer.
   void settle_failed(Unit& unit, const amlyze::BatchReply& reply,
                      std::vector<ledger::ItemResult>& results, FollowUps& next);
-  void give_up(const Unit& unit);
+  // Records the unit's customers as failed (`error`: the last attempt's); too many in a row
+  // set stop_reason_.
+  void give_up(const Unit& unit, const std::string& error);
   void note_unfinished(const std::string& changed_at);
 
   SenderSettings settings_;

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "util/exit_codes.hpp"
+
 namespace etl::sync {
 namespace {
 
@@ -29,7 +31,9 @@ std::string render(ledger::Database& db, long long run_id) {
   if (!run.step()) throw std::runtime_error("no run " + std::to_string(run_id) + " in the ledger");
   ledger::Statement success(db,
                             "SELECT CAST(strftime('%s', max(finished_at)) AS INTEGER) FROM runs "
-                            "WHERE exit_code = 0 AND command = 'run' AND mode <> 'dry-run'");
+                            "WHERE exit_code IN (" +
+                                std::to_string(kExitOk) + ", " + std::to_string(kExitPartial) +
+                                ") AND command = 'run' AND mode <> 'dry-run'");
   success.step();
 
   std::ostringstream out;
@@ -38,11 +42,16 @@ std::string render(ledger::Database& db, long long run_id) {
   out << "amlyze_etl_last_run_timestamp_seconds" << labels << ' ' << run.integer(4) << '\n';
   gauge(out, "last_run_duration_seconds", "Wall time of the last run.");
   out << "amlyze_etl_last_run_duration_seconds" << labels << ' ' << run.text(5) << '\n';
-  gauge(out, "last_run_exit_code", "Exit code of the last run (0 ok, 1 aborted, 3 partial, ...).");
-  out << "amlyze_etl_last_run_exit_code" << labels << ' ' << run.integer(3) << '\n';
-  gauge(out, "last_run_success", "1 when the last run exited 0.");
-  out << "amlyze_etl_last_run_success" << labels << ' ' << (run.integer(3) == 0 ? 1 : 0) << '\n';
-  gauge(out, "last_success_timestamp_seconds", "End of the last run that exited 0 (Unix time).");
+  const int code = static_cast<int>(run.integer(3));
+  gauge(out, "last_run_exit_code",
+        "Exit code of the last run (0 ok, 3 data problems only, 5 AMLYZE could not take "
+        "customers, 1 aborted, ...).");
+  out << "amlyze_etl_last_run_exit_code" << labels << ' ' << code << '\n';
+  gauge(out, "last_run_success", "1 when the last run exited 0 or 3 (delivered all it could).");
+  out << "amlyze_etl_last_run_success" << labels << ' ' << (counts_as_success(code) ? 1 : 0)
+      << '\n';
+  gauge(out, "last_success_timestamp_seconds",
+        "End of the last run (not a dry run) that exited 0 or 3 (Unix time).");
   out << "amlyze_etl_last_success_timestamp_seconds "
       << (success.is_null(0) ? 0 : success.integer(0)) << '\n';
   gauge(out, "last_run_customers", "Customers of the last run by outcome.");

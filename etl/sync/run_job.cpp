@@ -324,19 +324,21 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
     result.elapsed_seconds = elapsed();
     try {
       ledger.commit_work();  // what was recorded for rows already read stays true
-      const bool interrupted = dynamic_cast<const InterruptedError*>(&e) != nullptr;
-      ledger.finish_run(result.run_id, interrupted ? "interrupted" : "aborted", exit_code_for(e),
-                        result.counts, std::nullopt, e.what());
+      const int code = exit_code_for(e);
+      ledger.finish_run(result.run_id, run_outcome(code), code, result.counts, std::nullopt,
+                        e.what());
     } catch (const std::exception& also) {
       log_error(std::string("could not record the aborted run: ") + also.what());
     }
     publish_metrics(config, ledger, result.run_id);
     throw;
   }
-  result.exit_code = result.counts.not_accepted() == 0 ? kExitOk : kExitPartial;
+  const long long undelivered = result.counts.failed;
+  result.exit_code =
+      finished_run_exit_code(undelivered, result.counts.not_accepted() - undelivered);
   result.elapsed_seconds = elapsed();
-  ledger.finish_run(result.run_id, result.exit_code == kExitOk ? "succeeded" : "partial",
-                    result.exit_code, result.counts, result.watermark_after, "");
+  ledger.finish_run(result.run_id, run_outcome(result.exit_code), result.exit_code, result.counts,
+                    result.watermark_after, "");
   publish_metrics(config, ledger, result.run_id);
   return result;
 }

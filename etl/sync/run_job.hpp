@@ -37,8 +37,8 @@ struct RunResult {
 };
 
 // Runs once. Expected per-customer outcomes are in the result; what stops the run throws
-// (ConfigError, SourceError, LedgerError, AuthError, AmlyzeError, BusyError) after the ledger
-// has recorded the run as aborted.
+// (ConfigError, SourceError, LedgerError, AuthError, AmlyzeError, UndeliveredError, BusyError)
+// after the ledger has recorded how the run ended.
 RunResult run_sync(const Config& config, const RunOptions& options);
 
 }  // namespace etl::sync

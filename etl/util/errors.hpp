@@ -1,5 +1,5 @@
 // Exceptions for what stops a run. Expected per-customer outcomes (rejected, invalid, retryable
-// HTTP status) are values, not exceptions. Each type maps to one exit code in cli/exit_codes.hpp.
+// HTTP status) are values, not exceptions. Each type maps to one exit code in util/exit_codes.hpp.
 #pragma once
 
 #include <stdexcept>
@@ -43,8 +43,16 @@ class AuthError : public Error {
   using Error::Error;
 };
 
-// AMLYZE is unusable for this run: wrong URL (404), TLS failure, or too many failed batches (exit 1).
+// AMLYZE is unusable until a person acts: a wrong URL (404, a host that does not resolve) or a
+// certificate that fails verification (exit 1).
 class AmlyzeError : public Error {
+ public:
+  using Error::Error;
+};
+
+// AMLYZE could not take customers (`max_failed_batches` batches in a row failed after their
+// retries): the run stopped, nothing is lost, the next run resends them (exit 5).
+class UndeliveredError : public Error {
  public:
   using Error::Error;
 };

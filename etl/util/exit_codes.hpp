@@ -1,9 +1,13 @@
-// Exit codes, in one place (README, "Exit codes"):
+// Exit codes, in one place (README, "Exit codes"; DESIGN.md "Interface"):
 //   0  every extracted customer accepted or unchanged
-//   1  run aborted: source, ledger, authentication or AMLYZE/network failure
+//   1  run aborted for a cause that needs a person: source, ledger, authentication, a certificate
+//      that fails verification, a wrong AMLYZE URL (404/405, a host that does not resolve)
 //   2  usage or configuration error (config file, extract SQL, mapping): nothing was sent
-//   3  run finished, but some customers are rejected, invalid, held or still failing
+//   3  run finished; the only problems are in the data (rejected, invalid, duplicate, held)
 //   4  another run holds the ledger: nothing was done
+//   5  AMLYZE could not take some customers (unreachable, timeouts, 5xx after retries, answers
+//      that are not AMLYZE's JSON, the stop after max_failed_batches): nothing is lost, the next
+//      run resends them; schedulers count it as a failure
 //   130 stopped by SIGINT/SIGTERM after finishing and recording the batch in flight
 #pragma once
 
@@ -16,9 +20,23 @@ constexpr int kExitAborted = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitPartial = 3;
 constexpr int kExitBusy = 4;
+constexpr int kExitUndelivered = 5;
 constexpr int kExitInterrupted = 130;
 
 // The exit code for an exception that stopped a command.
 int exit_code_for(const std::exception& error);
+
+// The exit code of a run that read everything: `undelivered` customers AMLYZE could not take
+// (failed), `data_problems` held back or refused for their data (rejected, invalid, duplicate,
+// held).
+int finished_run_exit_code(long long undelivered, long long data_problems);
+
+// What schedulers count as success: 0, and 3 (only data problems, for review). The systemd unit
+// (SuccessExitStatus=3), the cron line and the metrics file say the same.
+bool counts_as_success(int exit_code);
+
+// runs.outcome for a run that ended with `exit_code`: succeeded, partial, undelivered,
+// interrupted or aborted.
+const char* run_outcome(int exit_code);
 
 }  // namespace etl
