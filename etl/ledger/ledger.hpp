@@ -55,7 +55,6 @@ struct ItemResult {
 struct UnsettledSends {
   std::vector<std::string> ext_ids;  // their last submission is unknown (cut off by the kill)
   long long wait_ms = 0;             // from now until the latest dead run's deadline
-  std::string last_intent;           // that run's last batches.sent_at (UTC)
 };
 
 struct BatchAnswer {

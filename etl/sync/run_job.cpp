@@ -300,8 +300,10 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
   const bool retry = options.command == Command::kRetry;
   const bool validate = options.command == Command::kValidate;
   result.mode = dry ? "dry-run" : options.full ? "full" : retry ? "retry" : "incremental";
-  result.run_id = ledger.begin_run(retry ? "retry" : validate ? "validate" : "run", result.mode,
-                                   dry ? std::nullopt : std::optional<int>(config.amlyze.timeout_seconds));
+  const std::optional<int> timeout =
+      dry ? std::nullopt : std::optional<int>(config.amlyze.timeout_seconds);
+  result.run_id =
+      ledger.begin_run(retry ? "retry" : validate ? "validate" : "run", result.mode, timeout);
   ledger.set_audit_only(validate);
   ResendGate gate;
   if (!dry && !validate) {
