@@ -68,7 +68,7 @@ std::string last_name_once_settled(EtlHarness& h) {
 }  // namespace
 
 TEST_SUITE("recovery") {
-  TEST_CASE("after a kill, a cut-off customer is resent only after the dead run's last intent "
+  TEST_CASE("after a kill a cut-off customer is resent only after the dead run's last intent "
             "plus the grace") {
     EtlHarness h(20);
     const int stall_ms = 1500;  // AMLYZE applies the dead run's request 1.5 s after it arrived

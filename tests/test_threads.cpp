@@ -107,7 +107,7 @@ TEST_SUITE("threads") {
     CHECK(counts.created == 4);
   }
 
-  TEST_CASE("a mapping error met while batches are in flight says what was sent, without a race") {
+  TEST_CASE("a mapping error met while batches are in flight says what was sent without a race") {
     etl::test::EtlHarness h(300);
     // Rows in customerExtId order; the first row of the second fetch has an unknown key in a
     // json column, found while the first 100 rows' batches are in the sandbox's hands.
