@@ -8,7 +8,9 @@
 #include <csignal>
 #include <thread>
 
+#include "config/config.hpp"
 #include "sandbox/fault_plan.hpp"
+#include "util/errors.hpp"
 #include "support/etl_harness.hpp"
 
 using etl::sandbox::FaultKind;
@@ -66,6 +68,22 @@ std::string last_name_once_settled(EtlHarness& h) {
 }
 
 }  // namespace
+
+TEST_SUITE("config") {
+  TEST_CASE("amlyze.resend_grace_seconds: unset by default and by null, 0 to 3600") {
+    const auto parse = [](const std::string& value) {
+      return etl::parse_config("{\"amlyze\": {\"resend_grace_seconds\": " + value + "}}",
+                               "/etc/amlyze-etl/etl.jsonc");
+    };
+    CHECK_FALSE(etl::parse_config("{}", "/etc/amlyze-etl/etl.jsonc").amlyze.resend_grace_seconds);
+    CHECK_FALSE(parse("null").amlyze.resend_grace_seconds);
+    CHECK(parse("0").amlyze.resend_grace_seconds == 0);
+    CHECK(parse("3600").amlyze.resend_grace_seconds == 3600);
+    CHECK_THROWS_AS(parse("-1"), etl::ConfigError);
+    CHECK_THROWS_AS(parse("3601"), etl::ConfigError);
+    CHECK_THROWS_AS(parse("\"30\""), etl::ConfigError);
+  }
+}
 
 TEST_SUITE("recovery") {
   TEST_CASE("after a kill a cut-off customer is resent only after the dead run's last intent "
