@@ -11,6 +11,8 @@
 // (backoff, Retry-After) pauses every sender thread, not only the one that met the failure.
 // Follow-ups of a batch (retries, split halves, C004 resends) are queued only after its results
 // are in the ledger, so a customer's outcomes are recorded in the order they happened.
+// A batch holding a customer of the resend gate (cut off by a killed run) waits, in its sender
+// thread only, until the gate opens: the killed run's request can then no longer overtake it.
 #pragma once
 
 #include <atomic>
