@@ -69,7 +69,7 @@ struct Fixture {
     etl::sync::RetrySettings retry{3, 5, 20, 10000, max_failed_batches};
     return etl::sync::BatchSender(
         {"http://amlyze/amlyze-ws-rest/batch-customers", "batch-customers", "secret", "TOKEN",
-         batch_size, run, retry},
+         batch_size, run, retry, {}},
         ledger, http, counts, etl::sync::Backoff(retry, [] { return 0.5; }));
   }
 

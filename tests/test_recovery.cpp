@@ -102,6 +102,9 @@ TEST_SUITE("recovery") {
     FaultPlan slow;
     slow.latency_ms = 200;
     h.sandbox().set_faults(slow);
+    // The sandbox holds no request longer than its 200 ms latency: a second of grace covers the
+    // requests a kill cuts off, where the default (timeout_seconds, 30 s) would idle the last run.
+    h.config()["amlyze"]["resend_grace_seconds"] = 1;
     std::mt19937 random(4242);
     int kills = 0;
     for (int round = 0; round < 14; ++round) {

@@ -61,6 +61,14 @@ class SectionReader {
     out = static_cast<int>(v.get<long long>());
   }
 
+  // Absent or null: left unset.
+  void read(const std::string& key, std::optional<int>& out, int min, int max) const {
+    if (!present(key)) return;
+    int value = 0;
+    read(key, value, min, max);
+    out = value;
+  }
+
   [[noreturn]] void fail(const std::string& key, const std::string& what) const {
     throw ConfigError(file_.string() + ":" + std::to_string(line_of(key)) + ": " + section_ + "." +
                       key + ": " + what);
@@ -146,7 +154,7 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
   r.expect_keys({"base_url", "token_env", "token_file", "token_credential", "requester", "business_unit", "batch_size",
                  "timeout_seconds", "max_in_flight", "ca_file", "max_attempts",
                  "retry_initial_ms", "retry_max_ms", "retry_budget_seconds",
-                 "max_failed_batches"});
+                 "max_failed_batches", "resend_grace_seconds"});
   r.read("base_url", a.base_url);
   if (const std::string problem = base_url_problem(a.base_url); !problem.empty()) {
     r.fail("base_url", problem);
@@ -171,6 +179,7 @@ void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem:
   r.read("retry_max_ms", a.retry_max_ms, 0, 3600000);
   r.read("retry_budget_seconds", a.retry_budget_seconds, 0, 86400);
   r.read("max_failed_batches", a.max_failed_batches, 1, 1000);
+  r.read("resend_grace_seconds", a.resend_grace_seconds, 0, 3600);
   std::string ca;
   r.read("ca_file", ca);
   if (!ca.empty()) {

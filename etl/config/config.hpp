@@ -38,6 +38,9 @@ struct AmlyzeConfig {
   int retry_max_ms = 30000;         // cap of one backoff
   int retry_budget_seconds = 600;   // all backoff waits of one run together
   int max_failed_batches = 3;       // consecutive batches that end failed: stop the run
+  // After a kill, how long past the dead run's last request its customers wait before they are
+  // resent (AMLYZE may still apply the cut-off request). Unset: the dead run's timeout_seconds.
+  std::optional<int> resend_grace_seconds;
 };
 
 struct MetricsConfig {

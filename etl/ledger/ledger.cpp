@@ -1,5 +1,6 @@
 #include "ledger/ledger.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 #include "ledger/ledger_file.hpp"
@@ -117,11 +118,18 @@ Ledger::Ledger(const std::filesystem::path& path, Access access)
 
 Ledger::~Ledger() = default;
 
-long long Ledger::begin_run(const std::string& command, const std::string& mode) {
+long long Ledger::begin_run(const std::string& command, const std::string& mode,
+                            std::optional<int> timeout_seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(db_, now_sql("INSERT INTO runs (command, mode, started_at, version) "
-                           "VALUES (?, ?, NOW(), ?)"));
-  s.bind(1, command).bind(2, mode).bind(3, std::string_view(AMLYZE_ETL_VERSION)).run();
+  Statement s(db_, now_sql("INSERT INTO runs (command, mode, started_at, version, "
+                           "timeout_seconds) VALUES (?, ?, NOW(), ?, ?)"));
+  s.bind(1, command).bind(2, mode).bind(3, std::string_view(AMLYZE_ETL_VERSION));
+  if (timeout_seconds) {
+    s.bind(4, static_cast<long long>(*timeout_seconds));
+  } else {
+    s.bind_null(4);
+  }
+  s.run();
   return db_.last_insert_id();
 }
 
@@ -171,6 +179,41 @@ long long Ledger::resolve_abandoned(long long current_run) {
   r.bind(1, current_run).run();
   tx.commit();
   return resolved;
+}
+
+UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int> grace_seconds,
+                                       int fallback_seconds) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Crashed runs are rare and each is one lookup in batches_run. SQLite computes the time left
+  // against the clock that stamped sent_at, rounded up to the next millisecond.
+  Statement runs(db_,
+                 "SELECT r.run_id, CAST(round((julianday(max(b.sent_at)) "
+                 "- julianday('now')) * 86400000.0) AS INTEGER) + 1 + 1000 * "
+                 "coalesce(?2, r.timeout_seconds, ?3) AS wait_ms FROM runs r JOIN batches b "
+                 "ON b.run_id = r.run_id WHERE r.outcome = 'crashed' AND r.run_id <> ?1 AND "
+                 "r.command <> 'validate' GROUP BY r.run_id HAVING wait_ms > 0");
+  runs.bind(1, current_run).bind(3, static_cast<long long>(fallback_seconds));
+  if (grace_seconds) {
+    runs.bind(2, static_cast<long long>(*grace_seconds));
+  } else {
+    runs.bind_null(2);
+  }
+  UnsettledSends out;
+  std::vector<long long> dead;
+  while (runs.step()) {
+    dead.push_back(runs.integer(0));
+    out.wait_ms = std::max(out.wait_ms, runs.integer(1));
+  }
+  Statement cut(db_,
+                "SELECT DISTINCT customer_ext_id FROM submissions WHERE run_id = ? AND "
+                "outcome = 'unknown' AND customer_ext_id IS NOT NULL");
+  for (long long run : dead) {
+    cut.bind(1, run);
+    while (cut.step()) out.ext_ids.push_back(cut.text(0));
+    cut.reset();
+  }
+  if (out.ext_ids.empty()) out = UnsettledSends{};
+  return out;
 }
 
 std::vector<std::string> Ledger::retry_candidates(const std::optional<std::string>& ext_id) {

@@ -51,6 +51,12 @@ struct ItemResult {
   std::string error_description;
 };
 
+// Customers a run that died may still have in AMLYZE's hands (see Ledger::unsettled_sends).
+struct UnsettledSends {
+  std::vector<std::string> ext_ids;  // their last submission is unknown (cut off by the kill)
+  long long wait_ms = 0;             // from now until the latest dead run's deadline
+};
+
 struct BatchAnswer {
   std::optional<long> http_status;  // nullopt: no answer
   std::string error;
@@ -75,7 +81,10 @@ class Ledger {
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
-  long long begin_run(const std::string& command, const std::string& mode);
+  // `timeout_seconds`: amlyze.timeout_seconds of a run that sends; a later run reads it back
+  // to know how long this run's requests may stay in AMLYZE's hands if it dies.
+  long long begin_run(const std::string& command, const std::string& mode,
+                      std::optional<int> timeout_seconds = std::nullopt);
   void set_window(long long run, const std::string& window_start, const std::string& snapshot);
   void finish_run(long long run, const std::string& outcome, int exit_code,
                   const RunCounts& counts, const std::optional<std::string>& watermark_after,
@@ -85,6 +94,14 @@ class Ledger {
   // running: marks them unknown / crashed and their customers failed, so they are resent.
   // Returns how many submissions it resolved. Call with the run lock held.
   long long resolve_abandoned(long long current_run);
+
+  // After resolve_abandoned: the customers of dead (crashed) runs whose deadline is still ahead,
+  // the deadline being the run's last intent (its last batches.sent_at) plus `grace_seconds`
+  // (amlyze.resend_grace_seconds), or, when that is not set, the dead run's own recorded
+  // timeout_seconds (`fallback_seconds` for a run recorded before there was one). Empty when
+  // every deadline has passed. `validate` runs are left out: AMLYZE saves nothing of theirs.
+  UnsettledSends unsettled_sends(long long current_run, std::optional<int> grace_seconds,
+                                 int fallback_seconds);
 
   // customerExtIds whose last outcome is failed or rejected (or one given id), for `retry`.
   std::vector<std::string> retry_candidates(const std::optional<std::string>& ext_id);

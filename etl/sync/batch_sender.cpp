@@ -63,6 +63,11 @@ void BatchSender::hold(bool on) {
   changed_.notify_all();
 }
 
+long long BatchSender::batches_sent() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return counts_.batches;
+}
+
 void BatchSender::flush() {
   hold(false);
   {
@@ -123,6 +128,33 @@ void BatchSender::wait_for_resume() {
   if (remaining_ms > 0) sleep_unless_stopped(remaining_ms);
 }
 
+bool BatchSender::wait_for_gate(const Unit& unit) {
+  const ResendGate& gate = settings_.resend_gate;
+  if (gate.ext_ids.empty() || Clock::now() >= gate.open_at) return true;
+  const bool gated = std::any_of(unit.items.begin(), unit.items.end(), [&](const Pending& p) {
+    return gate.ext_ids.count(p.customer.ext_id) > 0;
+  });
+  if (!gated) return true;
+  if (!gate_logged_.exchange(true)) {
+    const long long left_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(gate.open_at - Clock::now()).count();
+    log_info("waiting " + std::to_string((left_ms + 999) / 1000) + " s before resending " +
+             std::to_string(gate.ext_ids.size()) +
+             " customers a killed run may still have in AMLYZE's hands "
+             "(amlyze.resend_grace_seconds)");
+  }
+  // In slices, so that a stop (SIGTERM) or an unwinding run does not wait for the whole grace.
+  constexpr long long kSliceMs = 100;
+  for (auto now = Clock::now(); now < gate.open_at && !abandon_ && !stop_requested();
+       now = Clock::now()) {
+    const long long left_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(gate.open_at - now).count();
+    sleep_unless_stopped(std::min(std::max(left_ms, 1LL), kSliceMs));
+  }
+  throw_if_stop_requested();
+  return !abandon_;
+}
+
 void BatchSender::pause_all(long long wait_ms) {
   // One pause for every sender; the retry budget counts the time it adds.
   const Clock::time_point now = Clock::now();
@@ -155,6 +187,7 @@ void BatchSender::note_unfinished(const std::string& changed_at) {
 void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
   throw_if_stop_requested();  // between batches, never inside one
   wait_for_resume();
+  if (!wait_for_gate(unit)) return;
   std::vector<amlyze::OutgoingItem> items;
   std::vector<ledger::Intent> intents;
   std::vector<std::string> numbers;

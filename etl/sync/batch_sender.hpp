@@ -12,6 +12,8 @@
 // (backoff, Retry-After) pauses every sender thread, not only the one that met the failure.
 // Follow-ups of a batch (retries, split halves, C004 resends) are queued only after its results
 // are in the ledger, so a customer's outcomes are recorded in the order they happened.
+// A batch holding a customer of the resend gate (cut off by a killed run) waits, in its sender
+// thread only, until the gate opens: the killed run's request can then no longer overtake it.
 #pragma once
 
 #include <atomic>
@@ -23,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include "amlyze/batch_api.hpp"
@@ -33,6 +36,13 @@
 
 namespace etl::sync {
 
+// Customers a killed run may still have in AMLYZE's hands, and the moment from which resending
+// them can no longer be overtaken by the cut-off request (Ledger::unsettled_sends). Empty: none.
+struct ResendGate {
+  std::unordered_set<std::string> ext_ids;
+  std::chrono::steady_clock::time_point open_at;
+};
+
 struct SenderSettings {
   std::string url;        // base_url + endpoint path
   std::string endpoint;   // for the ledger: batch-customers | validate-batch-customers
@@ -41,13 +51,14 @@ struct SenderSettings {
   std::size_t batch_size = 500;
   long long run_id = 0;
   RetrySettings retry;
+  ResendGate resend_gate;
 };
 
 class BatchSender : public Sink {
  public:
   // Starts one sender thread per poster (each poster is used by its thread only). `counts` gets
-  // the sending outcomes (created, updated, rejected, failed, batches, http_*); read them after
-  // flush().
+  // the sending outcomes (created, updated, rejected, failed, batches, http_*), written by the
+  // sender threads: read them after flush() (or destruction), or through batches_sent().
   BatchSender(SenderSettings settings, ledger::Ledger& ledger,
               std::vector<amlyze::HttpPoster*> posters, ledger::RunCounts& counts,
               Backoff backoff);
@@ -67,6 +78,10 @@ class BatchSender : public Sink {
   // after recording what was sent.
   void flush() override;
   void hold(bool on) override;
+
+  // Requests whose intent is recorded so far (counts.batches), safe to read while the senders
+  // run: the caller thread reads it to say whether anything was sent before a stop.
+  long long batches_sent();
 
   // The oldest `_changed_at` among customers without a final outcome in this run: the watermark
   // must stay at or below it so the next run reads them again. Valid after flush().
@@ -96,6 +111,9 @@ class BatchSender : public Sink {
   void send(Unit unit, amlyze::HttpPoster& http);
   // Waits out a pause a failure started (this sender's or another's).
   void wait_for_resume();
+  // Holds a unit with a customer of the resend gate until the gate opens. False when the run
+  // stops or unwinds meanwhile: send nothing.
+  bool wait_for_gate(const Unit& unit);
   // Holds every sender back `wait_ms` from now (a retry's backoff). Call with mutex_ held.
   void pause_all(long long wait_ms);
   void queue_follow_ups(FollowUps follow_ups);
@@ -129,6 +147,7 @@ class BatchSender : public Sink {
   int failed_in_a_row_ = 0;
   std::string stop_reason_;  // set when the run must stop once the current batch is recorded
   std::atomic<bool> abandon_{false};  // the run unwinds: send nothing more
+  std::atomic<bool> gate_logged_{false};
 
   // The caller's only.
   std::vector<Pending> held_items_;

@@ -39,9 +39,9 @@ std::string read_sql(const SourceConfig& source) {
 class RunLoop {
  public:
   RunLoop(const Config& config, const RunOptions& options, ledger::Ledger& ledger,
-          RunResult& result)
+          RunResult& result, ResendGate gate)
       : config_(config), options_(options), ledger_(ledger), result_(result),
-        counts_(result.counts) {}
+        counts_(result.counts), gate_(std::move(gate)) {}
 
   void run(const std::string& sql, const Token& token) {
     make_sink(token);
@@ -145,7 +145,8 @@ class RunLoop {
     const bool validate = options_.command == Command::kValidate;
     SenderSettings settings{a.base_url + (validate ? amlyze::kValidatePath : amlyze::kBatchPath),
                             validate ? "validate-batch-customers" : "batch-customers",
-                            token.value, token.source, batch_size, result_.run_id, retry};
+                            token.value, token.source, batch_size, result_.run_id, retry,
+                            std::move(gate_)};
     auto sender =
         std::make_unique<BatchSender>(settings, ledger_, posters, counts_, Backoff(retry));
     sender_ = sender.get();
@@ -243,9 +244,12 @@ class RunLoop {
                       "\" does not fit the mapping contract: " + p.path + ": " + p.message +
                       " (first seen in customerExtId " + (c.ext_id.empty() ? "?" : c.ext_id) +
                       "). Fix the query; " +
-                      (counts_.batches == 0 ? "nothing was sent."
-                                            : "the batches sent before are in the ledger."));
+                      (batches_sent() == 0 ? "nothing was sent."
+                                           : "the batches sent before are in the ledger."));
   }
+
+  // The sender threads count their batches under their lock; a dry run counts in this thread.
+  long long batches_sent() { return sender_ ? sender_->batches_sent() : counts_.batches; }
 
   // The snapshot time, but never past the start of another session's transaction open at the
   // snapshot (its changes are not in this extract and carry that start as their change time),
@@ -271,6 +275,7 @@ class RunLoop {
   ledger::Ledger& ledger_;
   RunResult& result_;
   ledger::RunCounts& counts_;
+  ResendGate gate_;  // handed to the sender
   model::ColumnPlan plan_;
   std::vector<std::unique_ptr<amlyze::HttpClient>> http_;
   std::unique_ptr<Sink> sink_;
@@ -280,6 +285,20 @@ class RunLoop {
   source::OpenTransactions open_transactions_;  // at the snapshot of a `run`
   std::unordered_set<std::string> seen_;  // stateless runs only: the ledger is not touched
 };
+
+// A killed run's requests may still be applied by AMLYZE after a newer request for the same
+// customer, so its cut-off customers wait for its last intent plus the grace. The wait happens
+// in the sender, before the first batch that holds one of them: the extract and every other
+// customer go on meanwhile.
+ResendGate resend_gate(ledger::Ledger& ledger, const AmlyzeConfig& amlyze, long long run_id) {
+  const ledger::UnsettledSends unsettled =
+      ledger.unsettled_sends(run_id, amlyze.resend_grace_seconds, amlyze.timeout_seconds);
+  ResendGate gate;
+  if (unsettled.ext_ids.empty()) return gate;
+  gate.ext_ids.insert(unsettled.ext_ids.begin(), unsettled.ext_ids.end());
+  gate.open_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(unsettled.wait_ms);
+  return gate;
+}
 
 // Metrics must never turn a run's result into a failure: a problem is logged, not thrown.
 void publish_metrics(const Config& config, ledger::Ledger& ledger, long long run_id) {
@@ -305,8 +324,12 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
   const bool retry = options.command == Command::kRetry;
   const bool validate = options.command == Command::kValidate;
   result.mode = dry ? "dry-run" : options.full ? "full" : retry ? "retry" : "incremental";
-  result.run_id = ledger.begin_run(retry ? "retry" : validate ? "validate" : "run", result.mode);
+  const std::optional<int> timeout =
+      dry ? std::nullopt : std::optional<int>(config.amlyze.timeout_seconds);
+  result.run_id =
+      ledger.begin_run(retry ? "retry" : validate ? "validate" : "run", result.mode, timeout);
   ledger.set_audit_only(validate);
+  ResendGate gate;
   if (!dry && !validate) {
     result.resolved_in_flight = ledger.resolve_abandoned(result.run_id);
     if (result.resolved_in_flight > 0) {
@@ -314,12 +337,13 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
                " submissions of a run that ended abnormally had no recorded answer: their "
                "customers are resent now");
     }
+    gate = resend_gate(ledger, config.amlyze, result.run_id);
   }
   const auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   try {
-    RunLoop(config, options, ledger, result).run(sql, token);
+    RunLoop(config, options, ledger, result, std::move(gate)).run(sql, token);
   } catch (const std::exception& e) {
     result.elapsed_seconds = elapsed();
     try {
