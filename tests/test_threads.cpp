@@ -36,7 +36,7 @@ class GatedPoster : public etl::amlyze::HttpPoster {
                          {"communicationNumber", item.at("communicationNumber")},
                          {"customerExtId", item.at("customerExtId")}});
     }
-    return {200, json{{"results", results}, {"timeElapsedMs", 1}}.dump(), "", false, {}, 1};
+    return {200, json{{"results", results}, {"timeElapsedMs", 1}}.dump(), "", {}, {}, 1};
   }
   void wait_for_requests(int n) const {
     while (arrived_.load(std::memory_order_relaxed) < n) pause();
