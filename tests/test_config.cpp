@@ -71,6 +71,17 @@ TEST_SUITE("config") {
     CHECK(c.ledger.path == "/var/lib/amlyze-etl/ledger.sqlite");
   }
 
+  TEST_CASE("the shipped configs load as they are") {
+    // An operator copies these; a comma after the last key or a key renamed in the code would
+    // stop their first run.
+    const etl::Config example =
+        etl::load_config(etl::test::source_path("config/amlyze-etl.example.jsonc"));
+    CHECK(example.source.idle_transaction_warn_seconds == 3600);
+    CHECK(example.ledger.path == "/var/lib/amlyze-etl/ledger.sqlite");
+    const etl::Config demo = etl::load_config(etl::test::source_path("config/demo.jsonc"));
+    CHECK(demo.amlyze.base_url == "http://127.0.0.1:8089");
+  }
+
   TEST_CASE("a missing config file is a config error naming it") {
     CHECK_THROWS_WITH_AS(etl::load_config("/nonexistent/etl.jsonc"),
                          doctest::Contains("/nonexistent/etl.jsonc"), ConfigError);
