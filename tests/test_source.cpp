@@ -281,6 +281,10 @@ TEST_SUITE("source") {
       CHECK_FALSE(contains(text, "CONTEXT"));
       CHECK_FALSE(contains(text, "Token"));
     }
+    // A row fails at FETCH time, when earlier chunks may already be in AMLYZE: the message must
+    // not promise that nothing was sent.
+    CHECK_FALSE(contains(r.err, "nothing was sent"));
+    CHECK(contains(r.err, "what was sent before is in the ledger, the next run resumes"));
   }
 }
 

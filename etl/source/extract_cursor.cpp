@@ -32,10 +32,13 @@ std::string trim_statement(std::string sql) {
   return sql;
 }
 
-// PostgreSQL's position ("LINE n: ..." and a caret) is kept, prefixed by the file.
-std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e) {
+// PostgreSQL's position ("LINE n: ..." and a caret) is kept, prefixed by the file. `after`
+// says what became of the run: nothing sent when the query is refused up front; batches may
+// have gone out when a row fails at FETCH time.
+std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e,
+                        const char* after) {
   return sql_file + ": PostgreSQL refused the extract query (" + describe_pg_error(e) +
-         ")\nFix the query; nothing was sent.";
+         ")\nFix the query; " + after;
 }
 
 SourceError lost(const std::string& when, const pqxx::broken_connection& e) {
@@ -148,7 +151,7 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
   } catch (const pqxx::broken_connection& e) {
     throw lost("", e);
   } catch (const pqxx::sql_error& e) {
-    throw ConfigError(sql_message(sql_file, e));
+    throw ConfigError(sql_message(sql_file, e, "nothing was sent."));
   }
 }
 
@@ -200,7 +203,8 @@ pqxx::result ExtractCursor::fetch_now(int count) {
     throw lost(" during the extract", e);
   } catch (const pqxx::sql_error& e) {
     // Errors at execution time (a cast that fails on some row, a division by zero) land here.
-    throw SourceError(sql_message(sql_file_, e));
+    throw SourceError(sql_message(sql_file_, e,
+                                  "what was sent before is in the ledger, the next run resumes."));
   }
 }
 

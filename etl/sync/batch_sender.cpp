@@ -27,7 +27,9 @@ BatchSender::BatchSender(SenderSettings settings, ledger::Ledger& ledger,
   }
 }
 
-BatchSender::~BatchSender() {
+BatchSender::~BatchSender() { stop(); }
+
+void BatchSender::stop() {
   abandon_ = true;
   {
     std::lock_guard<std::mutex> lock(mutex_);

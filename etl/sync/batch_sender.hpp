@@ -67,7 +67,11 @@ class BatchSender : public Sink {
               ledger::RunCounts& counts, Backoff backoff)
       : BatchSender(std::move(settings), ledger, std::vector<amlyze::HttpPoster*>{&http}, counts,
                     std::move(backoff)) {}
-  ~BatchSender() override;  // stops the threads; queued customers are not sent
+  ~BatchSender() override;  // stop()s
+  // Stops the run's sending: no new batch goes out, the batches in flight finish and are
+  // recorded, queued customers are dropped (never recorded, so nothing is lost). Returns when
+  // the sender threads have ended; calling it again does nothing.
+  void stop();
   BatchSender(const BatchSender&) = delete;
   BatchSender& operator=(const BatchSender&) = delete;
 

@@ -239,6 +239,9 @@ class RunLoop {
   }
 
   [[noreturn]] void mapping_error(const model::Customer& c, const model::Problem& p) {
+    // Batches already taken by a sender go out and are recorded whatever happens now: wait for
+    // them, so the message says truly whether anything was sent.
+    if (sender_ != nullptr) sender_->stop();
     const std::string column = p.path.substr(0, p.path.find_first_of(".["));
     throw ConfigError(config_.source.extract_sql.string() + ": column \"" + column +
                       "\" does not fit the mapping contract: " + p.path + ": " + p.message +
