@@ -254,7 +254,10 @@ TEST_SUITE("secrets") {
         "postgres://u:" + secret + "@h:5432,h2:5433/db?sslmode=require",
         "host=db sslpassword=" + secret,
         "postgresql://u:" + secret + "%zz@h/db",  // not parseable: libpq would quote it
-        "host=db password='" + secret};           // unterminated quote
+        // A quote inside the quoted token: masking quote pairs would show what follows it.
+        "postgresql://u:ab\"" + secret + "%zz@h/db",
+        "postgresql://u@h/db?password=ab\"" + secret + "%zz",
+        "host=db password='" + secret};  // unterminated quote
     for (const std::string& conninfo : conninfos) {
       CAPTURE(conninfo);
       h.config()["source"]["conninfo"] = conninfo;

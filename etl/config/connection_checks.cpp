@@ -17,27 +17,6 @@
 namespace etl {
 namespace {
 
-// libpq's parse errors quote the text they stumbled on, which may be the password
-// (`invalid percent-encoded token: "s3cr%zz"`): keep the sentence, drop what it quotes, except
-// one-character quotes such as "=".
-std::string without_quotes(const std::string& message) {
-  std::string out;
-  std::size_t at = 0;
-  while (at < message.size()) {
-    const auto open = message.find('"', at);
-    const auto close = open == std::string::npos ? open : message.find('"', open + 1);
-    if (close == std::string::npos) {
-      out += message.substr(at);
-      break;
-    }
-    out += message.substr(at, open - at);
-    out += close - open == 2 ? message.substr(open, 3) : "\"…\"";
-    at = close + 1;
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
 // A libcurl URL handle (CURLU), parsed once.
 class ParsedUrl {
  public:
@@ -100,7 +79,10 @@ std::string conninfo_problem(const std::string& conninfo) {
   const std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
       PQconninfoParse(conninfo.c_str(), &error), &PQconninfoFree);
   if (!options) {
-    const std::string why = error == nullptr ? "out of memory" : without_quotes(error);
+    // libpq quotes the text it stumbled on, which may be the password
+    // (`invalid percent-encoded token: "s3cr%zz"`).
+    std::string why = error == nullptr ? "out of memory" : mask_quoted(error);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
     PQfreemem(error);
     return "libpq cannot parse it (" + why + "); see \"Connection Strings\" in the libpq manual";
   }

@@ -4,10 +4,10 @@
 #include <string_view>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace etl::source {
 namespace {
-
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // …
 
 bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
@@ -93,16 +93,6 @@ std::string describe_connection_error(const std::exception& e) {
 }
 
 }  // namespace
-
-std::string mask_quoted(const std::string& text) {
-  const auto first = text.find('"');
-  const auto last = text.rfind('"');
-  if (first == std::string::npos || first == last) {
-    // A lone quote opens a value whose end was cut off: hide everything after it.
-    return first == std::string::npos ? text : text.substr(0, first + 1) + std::string(kEllipsis);
-  }
-  return text.substr(0, first + 1) + std::string(kEllipsis) + text.substr(last);
-}
 
 std::string describe_pg_error(const std::exception& e) {
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) return describe_sql_error(*sql);

@@ -62,4 +62,13 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+std::string mask_quoted(const std::string& text) {
+  static const std::string kEllipsis = "\xE2\x80\xA6";  // …
+  const auto first = text.find('"');
+  const auto last = text.rfind('"');
+  if (first == std::string::npos) return text;
+  if (first == last) return text.substr(0, first + 1) + kEllipsis;
+  return text.substr(0, first + 1) + kEllipsis + text.substr(last);
+}
+
 }  // namespace etl

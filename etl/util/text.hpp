@@ -20,6 +20,12 @@ struct TextPosition {
 };
 TextPosition position_of(std::string_view text, std::size_t offset);
 
+// `text` with everything from its first to its last double quote replaced by "…": for messages of
+// libraries (libpq) that quote the value they refused, which may be a customer's data or a
+// password. A value may itself hold quotes, so quote pairs cannot be trusted; a lone quote opens
+// a value whose end was cut off, so everything after it goes.
+std::string mask_quoted(const std::string& text);
+
 // Reads a whole file; throws std::runtime_error naming the path when it cannot.
 std::string read_file(const std::string& path);
 
