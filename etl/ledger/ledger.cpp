@@ -124,12 +124,7 @@ long long Ledger::begin_run(const std::string& command, const std::string& mode,
   Statement s(db_, now_sql("INSERT INTO runs (command, mode, started_at, version, "
                            "timeout_seconds) VALUES (?, ?, NOW(), ?, ?)"));
   s.bind(1, command).bind(2, mode).bind(3, std::string_view(AMLYZE_ETL_VERSION));
-  if (timeout_seconds) {
-    s.bind(4, static_cast<long long>(*timeout_seconds));
-  } else {
-    s.bind_null(4);
-  }
-  s.run();
+  s.bind_optional(4, timeout_seconds).run();
   return db_.last_insert_id();
 }
 
@@ -192,12 +187,8 @@ UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int>
                  "coalesce(?2, r.timeout_seconds, ?3) AS wait_ms FROM runs r JOIN batches b "
                  "ON b.run_id = r.run_id WHERE r.outcome = 'crashed' AND r.run_id <> ?1 AND "
                  "r.command <> 'validate' GROUP BY r.run_id HAVING wait_ms > 0");
-  runs.bind(1, current_run).bind(3, static_cast<long long>(fallback_seconds));
-  if (grace_seconds) {
-    runs.bind(2, static_cast<long long>(*grace_seconds));
-  } else {
-    runs.bind_null(2);
-  }
+  runs.bind(1, current_run).bind_optional(2, grace_seconds);
+  runs.bind(3, static_cast<long long>(fallback_seconds));
   UnsettledSends out;
   std::vector<long long> dead;
   while (runs.step()) {

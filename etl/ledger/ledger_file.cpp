@@ -1,9 +1,5 @@
 #include "ledger/ledger_file.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +7,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "ledger/migrations.hpp"
 #include "ledger/sqlite.hpp"
 #include "util/errors.hpp"
 #include "util/file_modes.hpp"
@@ -38,13 +35,10 @@ std::int32_t application_id(const unsigned char* header) {
 }
 
 // Read-only, so a file that turns out to be someone else's is not touched.
-bool has_migrations_table(const fs::path& path) {
+bool migrations_table_in(const fs::path& path) {
   try {
     Database db(path.string(), OpenMode::kReadOnly);
-    Statement s(db,
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                "name = 'schema_migrations'");
-    return s.step();
+    return has_migrations_table(db);
   } catch (const LedgerError& e) {
     refuse(path, std::string("SQLite cannot read it: ") + e.what());
   }
@@ -78,7 +72,7 @@ LedgerFile inspect_ledger_file(const fs::path& path) {
                   "a SQLite database of another application: application_id %d", id);
     refuse(path, found);
   }
-  if (has_migrations_table(path)) return LedgerFile::kUnstamped;
+  if (migrations_table_in(path)) return LedgerFile::kUnstamped;
   refuse(path, "a SQLite database without amlyze-etl's tables");
 }
 
@@ -93,15 +87,10 @@ void create_ledger_folder(const fs::path& ledger) {
 }
 
 void create_ledger_file(const fs::path& ledger) {
-  const auto mode = static_cast<mode_t>(kLedgerFileMode);
-  const int fd = ::open(ledger.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0 && errno == EEXIST) return;  // an empty file someone made: theirs, mode included
-  if (fd < 0 || ::fchmod(fd, mode) != 0) {
-    const int error = errno;
-    if (fd >= 0) ::close(fd);
-    throw LedgerError(ledger.string() + ": cannot create the ledger: " + std::strerror(error));
-  }
-  ::close(fd);
+  std::error_code ec;
+  // An empty file someone made is theirs, mode included.
+  create_file(ledger, kLedgerFileMode, ec, IfExists::kKeep);
+  if (ec) throw LedgerError(ledger.string() + ": cannot create the ledger: " + ec.message());
 }
 
 void warn_if_open_to_others(const fs::path& ledger) {

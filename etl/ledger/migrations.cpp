@@ -23,10 +23,7 @@ std::map<int, std::pair<std::string, std::string>> embedded_migrations() {
 
 // 0 for a ledger without a migrations table (made, but killed before its first migration).
 int schema_version(Database& db) {
-  Statement table(db,
-                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                  "name = 'schema_migrations'");
-  if (!table.step() || table.integer(0) == 0) return 0;
+  if (!has_migrations_table(db)) return 0;
   Statement current(db, "SELECT coalesce(max(version), 0) FROM schema_migrations");
   current.step();
   const int version = static_cast<int>(current.integer(0));
@@ -39,6 +36,13 @@ int schema_version(Database& db) {
 }
 
 }  // namespace
+
+bool has_migrations_table(Database& db) {
+  Statement table(db,
+                  "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                  "name = 'schema_migrations'");
+  return table.step();
+}
 
 void check_schema(Database& db) {
   const int version = schema_version(db);

@@ -10,6 +10,9 @@ namespace etl::ledger {
 // ledger was written by a newer amlyze-etl (a version this binary does not know).
 void migrate(Database& db);
 
+// Whether the database has amlyze-etl's migrations table (every ledger has, from its first run).
+bool has_migrations_table(Database& db);
+
 // For readers, which cannot migrate: throws LedgerError unless the ledger's schema is the one
 // this binary knows (an older one: the next run upgrades it).
 void check_schema(Database& db);

@@ -115,6 +115,10 @@ Statement& Statement::bind_optional(int index, const std::optional<std::string>&
   return value ? bind(index, std::string_view(*value)) : bind_null(index);
 }
 
+Statement& Statement::bind_optional(int index, const std::optional<int>& value) {
+  return value ? bind(index, static_cast<long long>(*value)) : bind_null(index);
+}
+
 Statement& Statement::bind_null(int index) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) {
     db_.fail("cannot bind parameter " + std::to_string(index));

@@ -72,6 +72,7 @@ class Statement {
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   // NULL for nullopt.
   Statement& bind_optional(int index, const std::optional<std::string>& value);
+  Statement& bind_optional(int index, const std::optional<int>& value);
   Statement& bind_null(int index);
   // Binds a named parameter (":run_id") if the statement has it.
   Statement& bind_named(const std::string& name, const std::string& value);

@@ -32,12 +32,13 @@ void create_folders(const fs::path& dir, fs::perms mode, std::error_code& ec) {
   }
 }
 
-void create_file(const fs::path& file, fs::perms mode, std::error_code& ec) {
+void create_file(const fs::path& file, fs::perms mode, std::error_code& ec, IfExists if_exists) {
   ec.clear();
   const auto bits = static_cast<mode_t>(mode);
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, bits);
+  const int existing = if_exists == IfExists::kKeep ? O_EXCL : O_TRUNC;
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | existing | O_CLOEXEC, bits);
   if (fd < 0) {
-    ec.assign(errno, std::generic_category());
+    if (errno != EEXIST || if_exists != IfExists::kKeep) ec.assign(errno, std::generic_category());
     return;
   }
   if (::fchmod(fd, bits) != 0) ec.assign(errno, std::generic_category());

@@ -14,10 +14,15 @@ namespace etl {
 void create_folders(const std::filesystem::path& dir, std::filesystem::perms mode,
                     std::error_code& ec);
 
-// Creates `file` with exactly `mode`, or truncates it and sets `mode` when it exists. Sets `ec` on
-// failure.
+enum class IfExists {
+  kTruncate,  // empty it and set `mode`
+  kKeep,      // leave it as it is, mode included: it is someone else's
+};
+
+// Creates `file` with exactly `mode`; a file already there is handled as `if_exists` says. Sets
+// `ec` on failure.
 void create_file(const std::filesystem::path& file, std::filesystem::perms mode,
-                 std::error_code& ec);
+                 std::error_code& ec, IfExists if_exists = IfExists::kTruncate);
 
 // "0640": a mode as chmod takes it, for messages.
 std::string octal_mode(std::filesystem::perms mode);
