@@ -9,12 +9,14 @@
 #include <thread>
 
 #include "ledger/ledger.hpp"
+#include "support/amlyze_answers.hpp"
 #include "support/etl_harness.hpp"
 #include "sync/backoff.hpp"
 #include "sync/batch_sender.hpp"
-#include "util/ids.hpp"
 #include "util/errors.hpp"
+#include "util/ids.hpp"
 
+using etl::test::accept_all;
 using nlohmann::json;
 
 namespace {
@@ -36,16 +38,6 @@ class FakePoster : public etl::amlyze::HttpPoster {
  private:
   Script script_;
 };
-
-etl::amlyze::HttpResponse accept_all(const json& request) {
-  json results = json::array();
-  for (const auto& item : request.at("customers")) {
-    results.push_back({{"resultType", "REQUEST_ACCEPTED"},
-                       {"communicationNumber", item.at("communicationNumber")},
-                       {"customerExtId", item.at("customerExtId")}});
-  }
-  return {200, json{{"results", results}, {"timeElapsedMs", 1}}.dump(), "", {}, {}, 1};
-}
 
 etl::amlyze::HttpResponse status(long code, std::optional<long> retry_after = {}) {
   return {code, R"({"error":"x"})", "", {}, retry_after, 1};

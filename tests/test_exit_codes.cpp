@@ -28,10 +28,6 @@ using etl::test::EtlHarness;
 
 namespace {
 
-long long number(const EtlHarness& h, const std::string& sql) {
-  return std::stoll(h.ledger_value(sql));
-}
-
 // Fast retries, few attempts and small batches: every failure below plays out in well under a
 // second.
 void quick_retries(EtlHarness& h) {
@@ -164,7 +160,7 @@ TEST_SUITE("exit codes") {
     const auto r = h.etl({"run"});
     INFO(r.err);
     CHECK(r.exit_code == 5);
-    CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 30);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 30);
     CHECK(h.ledger_value("SELECT outcome || ' ' || exit_code FROM runs") == "undelivered 5");
     CHECK(contains(r.out, "30 customers could not be delivered"));
     CHECK(contains(r.out, "the next run resends them"));
@@ -175,7 +171,7 @@ TEST_SUITE("exit codes") {
     INFO(again.err);
     CHECK(again.exit_code == 0);
     CHECK(h.sandbox().customer_count() == 30);
-    CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'accepted'") == 30);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'accepted'") == 30);
   }
 
   TEST_CASE("503 until the retries run out, fewer batches than max_failed_batches: exit 5") {
@@ -191,7 +187,7 @@ TEST_SUITE("exit codes") {
     const auto r = h.etl({"run"});
     INFO(r.err);
     CHECK(r.exit_code == 5);
-    CHECK(number(h, "SELECT failed FROM runs") == 30);
+    CHECK(h.ledger_number("SELECT failed FROM runs") == 30);
     auto m = read_metrics(file);
     CHECK(m["amlyze_etl_last_run_exit_code{command=\"run\",mode=\"incremental\"}"] == "5");
     CHECK(m["amlyze_etl_last_run_success{command=\"run\",mode=\"incremental\"}"] == "0");
@@ -243,10 +239,9 @@ TEST_SUITE("exit codes") {
     CHECK(r.exit_code == 5);
     CHECK(h.sandbox().stats().http_requests == 3);
     CHECK(h.sandbox().customer_count() == 0);
-    CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 20);
-    CHECK(number(h,
-                 "SELECT count(*) FROM batches WHERE http_status = 200 AND "
-                 "error LIKE '%not AMLYZE''s JSON%'") == 3);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 20);
+    CHECK(h.ledger_number("SELECT count(*) FROM batches WHERE http_status = 200 AND "
+                          "error LIKE '%not AMLYZE''s JSON%'") == 3);
     const auto again = h.etl({"run"});
     CHECK(again.exit_code == 0);
     CHECK(h.sandbox().customer_count() == 20);
@@ -266,12 +261,12 @@ TEST_SUITE("exit codes") {
     CHECK(contains(r.err, base_url));
     CHECK(contains(r.err, "certificate"));
     CHECK(contains(r.err, "amlyze.ca_file"));
-    CHECK(number(h, "SELECT count(*) FROM batches") == 1);
-    CHECK(number(h, "SELECT http_retries FROM runs") == 0);
+    CHECK(h.ledger_number("SELECT count(*) FROM batches") == 1);
+    CHECK(h.ledger_number("SELECT http_retries FROM runs") == 0);
     CHECK(h.ledger_value("SELECT outcome || ' ' || exit_code FROM runs") == "aborted 1");
     // Nothing is lost: the customers stay failed and the watermark does not move.
-    CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 30);
-    CHECK(number(h, "SELECT count(*) FROM sync_state") == 0);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'failed'") == 30);
+    CHECK(h.ledger_number("SELECT count(*) FROM sync_state") == 0);
   }
 
   TEST_CASE("a host that does not resolve stops at once: exit 1, naming the URL") {
@@ -284,7 +279,7 @@ TEST_SUITE("exit codes") {
     CHECK(r.exit_code == 1);
     CHECK(contains(r.err, "http://amlyze.invalid:8089"));
     CHECK(contains(r.err, "amlyze.base_url"));
-    CHECK(number(h, "SELECT http_retries FROM runs") == 0);
+    CHECK(h.ledger_number("SELECT http_retries FROM runs") == 0);
     CHECK(h.ledger_value("SELECT outcome FROM runs") == "aborted");
   }
 
@@ -298,7 +293,7 @@ TEST_SUITE("exit codes") {
     CHECK(r.exit_code == 1);
     CHECK(contains(r.err, wrong));
     CHECK(contains(r.err, "amlyze.base_url"));
-    CHECK(number(h, "SELECT http_retries FROM runs") == 0);
+    CHECK(h.ledger_number("SELECT http_retries FROM runs") == 0);
     CHECK(h.ledger_value("SELECT outcome FROM runs") == "aborted");
   }
 }

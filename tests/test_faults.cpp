@@ -14,10 +14,6 @@ using etl::test::EtlHarness;
 
 namespace {
 
-long long number(const EtlHarness& h, const std::string& sql) {
-  return std::stoll(h.ledger_value(sql));
-}
-
 // Fast retries so the suite stays quick; the policy itself is unit-tested in test_batch_sender.
 void quick_retries(EtlHarness& h) {
   h.config()["amlyze"]["retry_initial_ms"] = 20;
@@ -36,8 +32,8 @@ void check_all_delivered_once(EtlHarness& h, std::size_t customers) {
     REQUIRE(stored.has_value());
     CHECK(stored->creates == 1);
   }
-  CHECK(number(h, "SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
-  CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome <> 'accepted'") == 0);
+  CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
+  CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome <> 'accepted'") == 0);
 }
 
 }  // namespace
@@ -56,7 +52,7 @@ TEST_SUITE("faults") {
     // One 429 (whichever batch reached the sandbox first), then nothing but 200.
     CHECK(h.ledger_value("SELECT group_concat(http_status) FROM (SELECT DISTINCT http_status "
                          "FROM batches ORDER BY http_status)") == "200,429");
-    CHECK(number(h, "SELECT count(*) FROM batches WHERE http_status = 429") == 1);
+    CHECK(h.ledger_number("SELECT count(*) FROM batches WHERE http_status = 429") == 1);
     // The retry waited at least the second the server asked for, and so did every other sender
     // (max_in_flight is 4): no request went out during the pause. The first 50 ms allow for a
     // sender that was already past its check when the 429 came back.
@@ -64,7 +60,7 @@ TEST_SUITE("faults") {
         "CAST((julianday(b.sent_at) - julianday(f.finished_at)) * 86400000 AS INTEGER)";
     const std::string after_429 = " FROM batches b, batches f WHERE f.http_status = 429 AND "
                                   "b.batch_id <> f.batch_id AND " + gap_ms + " > 50";
-    CHECK(number(h, "SELECT min(" + gap_ms + ")" + after_429) >= 1000);
+    CHECK(h.ledger_number("SELECT min(" + gap_ms + ")" + after_429) >= 1000);
     CHECK(h.ledger_value("SELECT http_retries FROM runs") == "1");
   }
 
@@ -78,10 +74,10 @@ TEST_SUITE("faults") {
     CHECK(h.etl({"run"}).exit_code == 0);
     check_all_delivered_once(h, 60);
     CHECK(h.ledger_value("SELECT http_retries FROM runs") == "3");
-    CHECK(number(h, "SELECT count(*) FROM batches WHERE http_status IN (502, 503)") == 3);
+    CHECK(h.ledger_number("SELECT count(*) FROM batches WHERE http_status IN (502, 503)") == 3);
     // A fresh number per item and attempt: the failed attempts' items plus one accepted each.
-    CHECK(number(h, "SELECT count(DISTINCT communication_number) FROM submissions") ==
-          60 + number(h, "SELECT sum(items) FROM batches WHERE http_status IN (502, 503)"));
+    CHECK(h.ledger_number("SELECT count(DISTINCT communication_number) FROM submissions") ==
+          60 + h.ledger_number("SELECT sum(items) FROM batches WHERE http_status IN (502, 503)"));
   }
 
   TEST_CASE("a whole-batch 500 or 200-with-errorCode is split and delivered") {
@@ -106,7 +102,7 @@ TEST_SUITE("faults") {
     CHECK_FALSE(h.sandbox().customer("C0000007").has_value());
     CHECK(h.ledger_value("SELECT last_outcome || ' ' || last_error_code FROM customers WHERE "
                          "customer_ext_id = 'C0000007'") == "rejected HTTP400");
-    CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome = 'accepted'") == 79);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'accepted'") == 79);
     SUBCASE("retry resends it once AMLYZE takes it") {
       h.sandbox().clear_faults();
       const auto again = h.etl({"retry"});
@@ -149,9 +145,10 @@ TEST_SUITE("faults") {
     // The second batch to reach the sandbox (of 25 or, with 4 in flight, maybe the last one
     // of 10) was applied but unanswered: resent with new numbers, answered C004 (exists),
     // resent as UPDATE.
-    const long long dropped = number(h, "SELECT items FROM batches WHERE http_status IS NULL");
+    const long long dropped =
+        h.ledger_number("SELECT items FROM batches WHERE http_status IS NULL");
     CHECK((dropped == 25 || dropped == 10));
-    CHECK(number(h, "SELECT count(*) FROM submissions WHERE error_code = 'C004'") == dropped);
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE error_code = 'C004'") == dropped);
     CHECK(static_cast<long long>(h.sandbox().stats().updates) == dropped);
   }
 
@@ -167,7 +164,7 @@ TEST_SUITE("faults") {
     CHECK(r.exit_code == 0);
     check_all_delivered_once(h, 30);
     // Whichever batch reached the sandbox first (with 4 in flight, not always the first sent).
-    CHECK(number(h, "SELECT count(*) FROM batches WHERE error LIKE '%timeout%'") == 1);
+    CHECK(h.ledger_number("SELECT count(*) FROM batches WHERE error LIKE '%timeout%'") == 1);
   }
 
   TEST_CASE("customers AMLYZE rejects are recorded with its code and resent by retry") {
@@ -241,7 +238,7 @@ TEST_SUITE("faults") {
     h.sandbox().set_faults(plan);
     CHECK(h.etl({"run"}).exit_code == 0);
     check_all_delivered_once(h, 50);
-    CHECK(number(h, "SELECT min(latency_ms) FROM batches") >= 150);
+    CHECK(h.ledger_number("SELECT min(latency_ms) FROM batches") >= 150);
   }
 
   TEST_CASE("max_in_flight requests overlap, and 1 sends one at a time") {
@@ -260,8 +257,8 @@ TEST_SUITE("faults") {
       h.sandbox().set_faults(plan);
       CHECK(h.etl({"run"}).exit_code == 0);
       check_all_delivered_once(h, 90);
-      CHECK(number(h, "SELECT count(*) FROM batches") == 9);
-      CHECK(number(h, most_in_flight) == in_flight);
+      CHECK(h.ledger_number("SELECT count(*) FROM batches") == 9);
+      CHECK(h.ledger_number(most_in_flight) == in_flight);
     }
   }
 }

@@ -26,10 +26,6 @@ using etl::test::EtlHarness;
 
 namespace {
 
-long long number(const EtlHarness& h, const std::string& sql) {
-  return std::stoll(h.ledger_value(sql));
-}
-
 std::string slurp(const std::filesystem::path& file) { return etl::read_file(file.string()); }
 
 void pause_ms(long long ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
@@ -38,9 +34,9 @@ void pause_ms(long long ms) { std::this_thread::sleep_for(std::chrono::milliseco
 // ledger says was accepted last, and that is the current data; nothing is left in flight.
 void check_invariants(EtlHarness& h, int customers) {
   CHECK(h.sandbox().customer_count() == static_cast<std::size_t>(customers));
-  CHECK(number(h, "SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
-  CHECK(number(h, "SELECT count(*) FROM customers WHERE last_outcome <> 'accepted' OR "
-                  "accepted_hash IS NOT last_hash") == 0);
+  CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
+  CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome <> 'accepted' OR "
+                        "accepted_hash IS NOT last_hash") == 0);
   for (const auto& row : h.ledger_rows("SELECT customer_ext_id, accepted_hash FROM customers")) {
     const auto stored = h.sandbox().stored_customer(row[0]);
     REQUIRE(stored.has_value());
@@ -67,7 +63,7 @@ TEST_SUITE("recovery") {
     ::close(fd);
     CHECK(r.exit_code == 4);
     CHECK(r.err.find("another amlyze-etl run is using") != std::string::npos);
-    CHECK(number(h, "SELECT count(*) FROM runs") == 1);
+    CHECK(h.ledger_number("SELECT count(*) FROM runs") == 1);
     CHECK(h.sandbox().stats().http_requests == requests);
   }
 
@@ -81,8 +77,9 @@ TEST_SUITE("recovery") {
     INFO(r.err);
     REQUIRE(r.exit_code == 130);
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "interrupted");
-    CHECK(number(h, "SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
-    const long long accepted = number(h, "SELECT count(*) FROM submissions WHERE outcome = 'accepted'");
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
+    const long long accepted =
+        h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'accepted'");
     CHECK(accepted > 0);
     CHECK(accepted < 1500);
     CHECK(static_cast<long long>(h.sandbox().customer_count()) == accepted);
@@ -125,20 +122,23 @@ TEST_SUITE("recovery") {
     check_invariants(h, customers);
     // A kill that lands before the run's row exists (a loaded machine starts slowly) leaves no
     // row; every other killed run is found and marked crashed by the run after it.
-    const long long crashed = number(h, "SELECT count(*) FROM runs WHERE outcome = 'crashed'");
+    const long long crashed =
+        h.ledger_number("SELECT count(*) FROM runs WHERE outcome = 'crashed'");
     CHECK(crashed <= kills);
-    CHECK(crashed + (14 - kills) + 1 == number(h, "SELECT count(*) FROM runs"));
+    CHECK(crashed + (14 - kills) + 1 == h.ledger_number("SELECT count(*) FROM runs"));
     // A version AMLYZE accepted is never sent again: at most one accepted submission per
     // customer and payload. Extra sends of one version are only the ones a kill cut off before
     // their answer was recorded (unknown), and the C004 that resolves them.
-    CHECK(number(h, "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM submissions WHERE "
-                    "outcome = 'accepted' GROUP BY customer_ext_id, payload_hash)") == 1);
-    CHECK(number(h, "SELECT count(*) FROM submissions WHERE outcome = 'rejected' AND "
-                    "error_code <> 'C004'") == 0);
-    const long long worst = number(
-        h, "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM submissions WHERE "
-           "outcome IN ('accepted', 'unknown') GROUP BY customer_ext_id, payload_hash)");
-    const long long cut = number(h, "SELECT count(*) FROM submissions WHERE outcome = 'unknown'");
+    CHECK(h.ledger_number(
+              "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM submissions WHERE "
+              "outcome = 'accepted' GROUP BY customer_ext_id, payload_hash)") == 1);
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'rejected' AND "
+                          "error_code <> 'C004'") == 0);
+    const long long worst = h.ledger_number(
+        "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM submissions WHERE "
+        "outcome IN ('accepted', 'unknown') GROUP BY customer_ext_id, payload_hash)");
+    const long long cut =
+        h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'unknown'");
     MESSAGE("kill points: " << kills << ", submissions cut by a kill: " << cut
                             << ", worst sends of one customer version: " << worst);
     CHECK(worst <= 1 + kills);
@@ -159,10 +159,11 @@ TEST_SUITE("recovery") {
     CHECK(r.err.find("PostgreSQL") != std::string::npos);
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "aborted");
     CHECK(h.ledger_value("SELECT count(*) FROM sync_state") == "0");
-    const long long accepted = number(h, "SELECT count(*) FROM submissions WHERE outcome = 'accepted'");
+    const long long accepted =
+        h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'accepted'");
     CHECK(accepted > 0);
     CHECK(static_cast<long long>(h.sandbox().customer_count()) == accepted);
-    CHECK(number(h, "SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'in_flight'") == 0);
     h.config()["source"]["extract_sql"] = etl::test::source_path("sql/extract_customers.sql");
     CHECK(h.etl({"run"}).exit_code == 0);
     check_invariants(h, 300);
@@ -187,7 +188,7 @@ TEST_SUITE("recovery") {
     CHECK(r.err.find("ledger") != std::string::npos);
     // Every request the sandbox saw has its intent in the ledger: nothing went out unrecorded.
     CHECK(static_cast<long long>(h.sandbox().stats().batches) ==
-          number(h, "SELECT count(*) FROM batches WHERE run_id = 2"));
+          h.ledger_number("SELECT count(*) FROM batches WHERE run_id = 2"));
     h.config()["amlyze"]["batch_size"] = 250;
     CHECK(h.etl({"run"}).exit_code == 0);
     check_invariants(h, 2000);

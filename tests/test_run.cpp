@@ -26,10 +26,6 @@ void use_variant(EtlHarness& h, const std::string& name, const std::string& from
   h.config()["source"]["extract_sql"] = "../sql/" + name;
 }
 
-long long count(const EtlHarness& h, const std::string& sql) {
-  return std::stoll(h.ledger_value(sql));
-}
-
 // Customers generated with no defect, by kind: 'P' or 'O'.
 std::string first_customer(EtlHarness& h, const std::string& kind) {
   return h.bank().value("SELECT customer_no FROM core.customer WHERE kind = '" + kind +
@@ -50,10 +46,13 @@ TEST_SUITE("run") {
     CHECK(stats.creates == 250);
     CHECK(stats.updates == 0);
     CHECK(stats.rejected == 0);
-    CHECK(count(h, "SELECT count(*) FROM submissions WHERE outcome = 'accepted' AND action = 'CREATE'") == 250);
-    CHECK(count(h, "SELECT count(DISTINCT communication_number) FROM submissions") == 250);
+    CHECK(
+        h.ledger_number(
+            "SELECT count(*) FROM submissions WHERE outcome = 'accepted' AND action = 'CREATE'") ==
+        250);
+    CHECK(h.ledger_number("SELECT count(DISTINCT communication_number) FROM submissions") == 250);
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "succeeded");
-    CHECK(count(h, "SELECT count(*) FROM customers WHERE accepted_hash = last_hash") == 250);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE accepted_hash = last_hash") == 250);
 
     SUBCASE("an individual, field by field") {
       const std::string id = first_customer(h, "P");
@@ -134,8 +133,9 @@ TEST_SUITE("run") {
     CHECK(h.ledger_value("SELECT updated FROM runs WHERE run_id = 2") == "5");
     CHECK(h.ledger_value("SELECT created FROM runs WHERE run_id = 2") == "0");
     CHECK(h.sandbox().stats().updates == 5);
-    CHECK(count(h, "SELECT count(*) FROM submissions WHERE run_id = 2 AND action = 'UPDATE' AND "
-                   "outcome = 'accepted'") == 5);
+    CHECK(h.ledger_number(
+              "SELECT count(*) FROM submissions WHERE run_id = 2 AND action = 'UPDATE' AND "
+              "outcome = 'accepted'") == 5);
     const auto closed = h.sandbox().customer(closing);
     REQUIRE(closed.has_value());
     CHECK(closed->at("customerStatus") == "CLOSED");
@@ -152,13 +152,14 @@ TEST_SUITE("run") {
     const auto r = h.etl({"run"});
     INFO(r.err);
     CHECK(r.exit_code == 3);
-    const long long invalid = count(h, "SELECT count(*) FROM submissions WHERE outcome = 'invalid'");
+    const long long invalid =
+        h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'invalid'");
     CHECK(invalid == 10);
     CHECK(h.sandbox().customer_count() == 200 - 10);
     CHECK(h.sandbox().stats().rejected == 0);
-    CHECK(count(h, "SELECT count(*) FROM submissions WHERE outcome = 'invalid' AND "
-                   "(error_code IS NULL OR error_description IS NULL)") == 0);
-    CHECK(count(h, "SELECT count(*) FROM customers WHERE last_outcome = 'invalid'") == 10);
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'invalid' AND "
+                          "(error_code IS NULL OR error_description IS NULL)") == 0);
+    CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'invalid'") == 10);
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "partial");
     CHECK(r.out.find("invalid 10") != std::string::npos);
     SUBCASE("fixing a row in the source sends it on the next run") {
@@ -171,7 +172,7 @@ TEST_SUITE("run") {
       INFO(again.err);
       CHECK(again.exit_code == 0);
       CHECK(h.sandbox().customer_count() == 200);
-      CHECK(count(h, "SELECT count(*) FROM customers WHERE last_outcome = 'invalid'") == 0);
+      CHECK(h.ledger_number("SELECT count(*) FROM customers WHERE last_outcome = 'invalid'") == 0);
     }
   }
 
@@ -184,7 +185,7 @@ TEST_SUITE("run") {
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 2);  // the start line and the error
     CHECK(h.sandbox().customer_count() == 0);
     CHECK(h.sandbox().stats().http_requests == 1);  // the first batch, then nothing more
-    CHECK(count(h, "SELECT count(*) FROM submissions WHERE outcome = 'accepted'") == 0);
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'accepted'") == 0);
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "aborted");
     CHECK(h.ledger_value("SELECT count(*) FROM sync_state") == "0");
   }

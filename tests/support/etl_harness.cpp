@@ -104,4 +104,8 @@ std::string EtlHarness::ledger_value(const std::string& sql) const {
   return rows.empty() || rows[0].empty() ? "" : rows[0][0];
 }
 
+long long EtlHarness::ledger_number(const std::string& sql) const {
+  return std::stoll(ledger_value(sql));
+}
+
 }  // namespace etl::test

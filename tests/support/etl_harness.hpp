@@ -62,6 +62,8 @@ class EtlHarness {
   std::vector<std::vector<std::string>> ledger_rows(const std::string& sql) const;
   // First column of the first row.
   std::string ledger_value(const std::string& sql) const;
+  // The same as a number (a count, an id); throws when it is not one.
+  long long ledger_number(const std::string& sql) const;
 
  private:
   void start(const std::string& conninfo, const std::string& extract_sql);
