@@ -66,7 +66,6 @@ struct Fixture {
   }
 
   void add(etl::sync::BatchSender& s, int n) {
-    ledger.begin_work();
     for (int i = 1; i <= n; ++i) {
       etl::model::Customer c;
       c.ext_id = "C" + std::to_string(i);
@@ -77,12 +76,13 @@ struct Fixture {
       ledger.touch(run, c.ext_id, "INDIVIDUAL", c.hash, c.changed_at);
       s.add(std::move(c), "CREATE");
     }
-    ledger.commit_work();
   }
 
   std::string value(const std::string& sql) {
-    etl::ledger::Statement s(ledger.db(), sql);
-    return s.step() ? s.text(0) : "";
+    return ledger.with_db([&](etl::ledger::Database& db) {
+      etl::ledger::Statement s(db, sql);
+      return s.step() ? s.text(0) : "";
+    });
   }
 };
 

@@ -83,7 +83,7 @@ TEST_SUITE("recovery") {
     CHECK(accepted > 0);
     CHECK(accepted < 1500);
     CHECK(static_cast<long long>(h.sandbox().customer_count()) == accepted);
-    CHECK(h.ledger_value("SELECT count(*) FROM sync_state") == "0");
+    CHECK(h.ledger_value("SELECT count(*) FROM sync_state WHERE key = 'watermark'") == "0");
     h.config()["amlyze"]["batch_size"] = 200;
     const auto again = h.etl({"run"});
     CHECK(again.exit_code == 0);
@@ -158,7 +158,7 @@ TEST_SUITE("recovery") {
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("PostgreSQL") != std::string::npos);
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "aborted");
-    CHECK(h.ledger_value("SELECT count(*) FROM sync_state") == "0");
+    CHECK(h.ledger_value("SELECT count(*) FROM sync_state WHERE key = 'watermark'") == "0");
     const long long accepted =
         h.ledger_number("SELECT count(*) FROM submissions WHERE outcome = 'accepted'");
     CHECK(accepted > 0);
@@ -213,7 +213,7 @@ TEST_SUITE("recovery") {
     EtlHarness h(40);
     h.config()["source"]["lookback_seconds"] = 0;
     REQUIRE(h.etl({"run"}).exit_code == 0);
-    const std::string watermark = h.ledger_value("SELECT value FROM sync_state");
+    const std::string watermark = h.ledger_value("SELECT value FROM sync_state WHERE key = 'watermark'");
     // Three customers share exactly the watermark's timestamp (triggers off for this session).
     h.bank().exec("SET session_replication_role = replica; UPDATE core.customer SET last_name = "
                   "'Same' || id, updated_at = '" + watermark + "' WHERE id IN (3, 4, 5)");

@@ -78,7 +78,6 @@ TEST_SUITE("threads") {
                                    "TOKEN", 2, run, retry, {}},
                                   ledger, {&first, &second}, counts,
                                   etl::sync::Backoff(retry, [] { return 0.5; }));
-    ledger.begin_work();
     for (int i = 1; i <= 4; ++i) {
       etl::model::Customer c;
       c.ext_id = "C" + std::to_string(i);
@@ -88,7 +87,6 @@ TEST_SUITE("threads") {
       ledger.touch(run, c.ext_id, "INDIVIDUAL", c.hash, c.changed_at);
       sender.add(std::move(c), "CREATE");
     }
-    ledger.commit_work();
     first.wait_for_requests(1);
     second.wait_for_requests(1);
     // Both senders are inside post_json, their counts written after this thread last synced

@@ -1,6 +1,7 @@
 #include "ledger/ledger.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <system_error>
 
 #include "ledger/ledger_file.hpp"
@@ -10,16 +11,6 @@
 
 namespace etl::ledger {
 namespace {
-
-constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ')";
-
-std::string now_sql(const std::string& sql) {
-  std::string out = sql;
-  for (auto at = out.find("NOW()"); at != std::string::npos; at = out.find("NOW()")) {
-    out.replace(at, 5, kNow);
-  }
-  return out;
-}
 
 // Decides how to open what is at `path` before SQLite writes anything to it.
 OpenMode prepare_file(const std::filesystem::path& path, Access access) {
@@ -64,46 +55,44 @@ const char* outcome_name(Outcome outcome) {
   return "failed";
 }
 
-// Prepared once per ledger; reused for every row.
+// Prepared once per ledger; reused for every row. Times are bound, formatted once in C++.
 struct Ledger::Statements {
   explicit Statements(Database& db)
-      : customer(db,
-                 "SELECT accepted_hash, last_hash, last_outcome, coalesce(last_seen_run, 0), "
-                 "coalesce(last_error_code, '') FROM customers WHERE customer_ext_id = ?"),
-        touch(db, now_sql("INSERT INTO customers (customer_ext_id, entity_type, last_hash, "
-                          "last_outcome, last_changed_at, last_seen_run, updated_at) "
-                          "VALUES (?1, ?2, ?3, 'seen', ?4, ?5, NOW()) "
-                          "ON CONFLICT (customer_ext_id) DO UPDATE SET entity_type = ?2, "
-                          "last_hash = ?3, last_changed_at = ?4, last_seen_run = ?5, "
-                          "updated_at = NOW()")),
-        unsent(db, now_sql("INSERT INTO submissions (run_id, customer_ext_id, payload_hash, "
-                           "outcome, error_code, error_description, created_at, finished_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, NOW(), NOW())")),
-        unsent_state(db, now_sql("UPDATE customers SET last_outcome = ?2, last_error_code = ?3, "
-                                 "updated_at = NOW() WHERE customer_ext_id = ?1")),
-        batch(db, now_sql("INSERT INTO batches (run_id, endpoint, items, bytes, sent_at) "
-                          "VALUES (?, ?, ?, ?, NOW())")),
-        intent(db, now_sql("INSERT INTO submissions (run_id, batch_id, customer_ext_id, "
-                           "communication_number, action, payload_hash, outcome, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, 'in_flight', NOW())")),
-        intent_state(db, now_sql("UPDATE customers SET last_outcome = 'in_flight', "
-                                 "last_error_code = NULL, attempts = attempts + 1, "
-                                 "updated_at = NOW() WHERE customer_ext_id = ?")),
-        answer(db, now_sql("UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
-                           "finished_at = NOW() WHERE batch_id = ?")),
-        result(db, now_sql("UPDATE submissions SET outcome = ?, error_code = ?, "
-                           "error_description = ?, finished_at = NOW() "
-                           "WHERE communication_number = ?")),
-        result_state(db, now_sql(
-                             "UPDATE customers SET last_outcome = ?2, last_error_code = ?3, "
-                             "accepted_hash = CASE WHEN ?2 = 'accepted' THEN ?4 ELSE "
-                             "accepted_hash END, accepted_at = CASE WHEN ?2 = 'accepted' THEN "
-                             "NOW() ELSE accepted_at END, updated_at = NOW() "
-                             "WHERE customer_ext_id = ?1")) {}
+      : unsent(db, "INSERT INTO submissions (run_id, customer_id, customer_ext_id, payload_hash, "
+                   "outcome, error_code, error_description, created_at, finished_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
+        batch(db, "INSERT INTO batches (run_id, endpoint, items, bytes, sent_at) "
+                  "VALUES (?, ?, ?, ?, ?)"),
+        intent(db, "INSERT INTO submissions (run_id, batch_id, customer_id, customer_ext_id, "
+                   "communication_number, action, payload_hash, outcome, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, 'in_flight', ?)"),
+        answer(db, "UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
+                   "finished_at = ? WHERE batch_id = ?"),
+        result(db, "UPDATE submissions SET outcome = ?, error_code = ?, error_description = ?, "
+                   "finished_at = ? WHERE communication_number = ?"),
+        through(db, "INSERT INTO sync_state (key, value, updated_at) VALUES ('customers_through', "
+                    "coalesce((SELECT min(submission_id) FROM submissions "
+                    "WHERE outcome = 'in_flight') - 1, (SELECT max(submission_id) FROM "
+                    "submissions), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
+                    "excluded.value, updated_at = excluded.updated_at") {}
 
-  Statement customer, touch, unsent, unsent_state, batch, intent, intent_state, answer, result,
-      result_state;
+  Statement unsent, batch, intent, answer, result, through;
 };
+
+namespace {
+
+constexpr auto kIdleCommit = std::chrono::milliseconds(1000);
+
+std::optional<std::string> unless_empty(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(text);
+}
+
+CustomerState state_of(const CustomerRow& row) {
+  return CustomerState{row.accepted_hash, row.last_hash, row.last_outcome, row.last_seen_run,
+                       row.last_error_code.value_or("")};
+}
+
+}  // namespace
 
 Ledger::Ledger(const std::filesystem::path& path, Access access)
     : db_(path.string(), prepare_file(path, access)) {
@@ -114,74 +103,114 @@ Ledger::Ledger(const std::filesystem::path& path, Access access)
     check_schema(db_);
   }
   stmts_ = std::make_unique<Statements>(db_);
+  states_ = std::make_unique<CustomerStates>(db_);
+  worker_ = std::make_unique<LedgerWorker>([this] { commit_group(); }, kIdleCommit);
 }
 
-Ledger::~Ledger() = default;
+Ledger::~Ledger() {
+  try {
+    flush();
+  } catch (const std::exception& e) {
+    log_error(std::string("ledger: could not write the last rows back: ") + e.what());
+  }
+}
+
+void Ledger::open_group() {
+  if (!group_) group_ = std::make_unique<Transaction>(db_);
+}
+
+void Ledger::commit_group() {
+  if (!group_) return;
+  if (states_->full()) {
+    write_back();
+    return;
+  }
+  group_->commit();
+  group_.reset();
+}
+
+void Ledger::write_back() {
+  open_group();
+  const std::string now = utc_now_iso();
+  if (states_->flush(now) > 0) stmts_->through.bind(1, now).run();
+  group_->commit();
+  group_.reset();
+}
+
+void Ledger::flush() {
+  worker_->call([this] { write_back(); });
+}
+
+void Ledger::set_audit_only(bool on) {
+  worker_->call([this, on] { audit_only_ = on; });
+}
 
 long long Ledger::begin_run(const std::string& command, const std::string& mode,
                             std::optional<int> timeout_seconds) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(db_, now_sql("INSERT INTO runs (command, mode, started_at, version, "
-                           "timeout_seconds) VALUES (?, ?, NOW(), ?, ?)"));
-  s.bind(1, command).bind(2, mode).bind(3, std::string_view(AMLYZE_ETL_VERSION));
-  s.bind_optional(4, timeout_seconds).run();
-  return db_.last_insert_id();
+  return with_db([&](Database& db) {
+    Statement s(db, "INSERT INTO runs (command, mode, started_at, version, timeout_seconds) "
+                    "VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, command).bind(2, mode).bind(3, utc_now_iso());
+    s.bind(4, std::string_view(AMLYZE_ETL_VERSION)).bind_optional(5, timeout_seconds).run();
+    return db.last_insert_id();
+  });
 }
 
 void Ledger::set_window(long long run, const std::string& window_start,
                         const std::string& snapshot) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(db_, "UPDATE runs SET window_start = ?, snapshot_at = ? WHERE run_id = ?");
-  s.bind(1, window_start).bind(2, snapshot).bind(3, run).run();
+  with_db([&](Database& db) {
+    Statement s(db, "UPDATE runs SET window_start = ?, snapshot_at = ? WHERE run_id = ?");
+    s.bind(1, window_start).bind(2, snapshot).bind(3, run).run();
+  });
 }
 
 void Ledger::finish_run(long long run, const std::string& outcome, int exit_code,
                         const RunCounts& c, const std::optional<std::string>& watermark_after,
                         const std::string& error) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  FullSync durable(db_);  // the run's last answers and its summary are on disk at exit
-  Statement s(db_, now_sql("UPDATE runs SET finished_at = NOW(), outcome = ?, exit_code = ?, "
-                           "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
-                           "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
-                           "watermark_after = ?, error = ?, http_requests = ?, http_retries = ? "
-                           "WHERE run_id = ?"));
-  s.bind(1, outcome).bind(2, static_cast<long long>(exit_code)).bind(3, c.extracted);
-  s.bind(4, c.created).bind(5, c.updated).bind(6, c.unchanged).bind(7, c.held);
-  s.bind(8, c.rejected).bind(9, c.invalid).bind(10, c.failed).bind(11, c.duplicate);
-  s.bind(12, c.batches).bind_optional(13, watermark_after);
-  if (error.empty()) {
-    s.bind_null(14);
-  } else {
-    s.bind(14, error);
-  }
-  s.bind(15, c.http_requests).bind(16, c.http_retries).bind(17, run).run();
+  with_db([&](Database& db) {
+    Statement s(db, "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, "
+                    "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
+                    "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
+                    "watermark_after = ?, error = ?, http_requests = ?, http_retries = ? "
+                    "WHERE run_id = ?");
+    s.bind(1, utc_now_iso()).bind(2, outcome).bind(3, static_cast<long long>(exit_code));
+    s.bind(4, c.extracted).bind(5, c.created).bind(6, c.updated).bind(7, c.unchanged);
+    s.bind(8, c.held).bind(9, c.rejected).bind(10, c.invalid).bind(11, c.failed);
+    s.bind(12, c.duplicate).bind(13, c.batches).bind_optional(14, watermark_after);
+    s.bind_optional(15, unless_empty(error)).bind(16, c.http_requests);
+    s.bind(17, c.http_retries).bind(18, run).run();
+  });
 }
 
 long long Ledger::resolve_abandoned(long long current_run) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(db_);
-  Statement s(db_, now_sql("UPDATE submissions SET outcome = 'unknown', finished_at = NOW(), "
-                           "error_description = 'no answer recorded: run ' || run_id || "
-                           "' ended before it was (crash or kill); resent by run ' || ?1 "
-                           "WHERE outcome = 'in_flight' AND run_id <> ?1"));
-  s.bind(1, current_run).run();
-  const long long resolved = sqlite3_changes(db_.handle());
-  Statement c(db_, now_sql("UPDATE customers SET last_outcome = 'failed', updated_at = NOW() "
-                           "WHERE last_outcome = 'in_flight'"));
-  c.run();
-  Statement r(db_, "UPDATE runs SET outcome = 'crashed', error = 'ended without finishing "
-                   "(crash or kill)' WHERE outcome = 'running' AND run_id <> ?1");
-  r.bind(1, current_run).run();
-  tx.commit();
-  return resolved;
+  return with_db([&](Database& db) {
+    Transaction tx(db);
+    const std::string now = utc_now_iso();
+    Statement s(db, "UPDATE submissions SET outcome = 'unknown', finished_at = ?2, "
+                    "error_description = 'no answer recorded: run ' || run_id || "
+                    "' ended before it was (crash or kill); resent by run ' || ?1 "
+                    "WHERE outcome = 'in_flight' AND run_id <> ?1");
+    s.bind(1, current_run).bind(2, now).run();
+    const long long resolved = sqlite3_changes(db.handle());
+    Statement c(db, "UPDATE customers SET last_outcome = 'failed', updated_at = ? "
+                    "WHERE last_outcome = 'in_flight'");
+    c.bind(1, now).run();
+    Statement r(db, "UPDATE runs SET outcome = 'crashed', error = 'ended without finishing "
+                    "(crash or kill)' WHERE outcome = 'running' AND run_id <> ?1");
+    r.bind(1, current_run).run();
+    tx.commit();
+    rebuild_customers(db, *states_, current_run);
+    write_back();
+    return resolved;
+  });
 }
 
 UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int> grace_seconds,
                                        int fallback_seconds) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  return with_db([&](Database& db) {
   // Crashed runs are rare and each is one lookup in batches_run. SQLite computes the time left
   // against the clock that stamped sent_at, rounded up to the next millisecond.
-  Statement runs(db_,
+  Statement runs(db,
                  "SELECT r.run_id, CAST(round((julianday(max(b.sent_at)) "
                  "- julianday('now')) * 86400000.0) AS INTEGER) + 1 + 1000 * "
                  "coalesce(?2, r.timeout_seconds, ?3) AS wait_ms FROM runs r JOIN batches b "
@@ -195,7 +224,7 @@ UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int>
     dead.push_back(runs.integer(0));
     out.wait_ms = std::max(out.wait_ms, runs.integer(1));
   }
-  Statement cut(db_,
+  Statement cut(db,
                 "SELECT DISTINCT customer_ext_id FROM submissions WHERE run_id = ? AND "
                 "outcome = 'unknown' AND customer_ext_id IS NOT NULL");
   for (long long run : dead) {
@@ -205,11 +234,12 @@ UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int>
   }
   if (out.ext_ids.empty()) out = UnsettledSends{};
   return out;
+  });
 }
 
 std::vector<std::string> Ledger::retry_candidates(const std::optional<std::string>& ext_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(db_, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
+  return with_db([&](Database& db) {
+  Statement s(db, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
                           : "SELECT customer_ext_id FROM customers WHERE last_outcome IN "
                             "('failed', 'rejected', 'in_flight') ORDER BY customer_ext_id");
   if (ext_id) s.bind(1, *ext_id);
@@ -217,135 +247,140 @@ std::vector<std::string> Ledger::retry_candidates(const std::optional<std::strin
   while (s.step()) out.push_back(s.text(0));
   if (ext_id && out.empty()) out.push_back(*ext_id);  // unknown to the ledger: read it anyway
   return out;
+  });
 }
 
 std::optional<std::string> Ledger::watermark() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Statement s(db_, "SELECT value FROM sync_state WHERE key = 'watermark'");
-  if (!s.step()) return std::nullopt;
-  return s.text(0);
+  return with_db([](Database& db) -> std::optional<std::string> {
+    Statement s(db, "SELECT value FROM sync_state WHERE key = 'watermark'");
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  });
 }
 
 void Ledger::set_watermark(const std::string& value, long long run) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  FullSync durable(db_);
-  Statement s(db_, now_sql("INSERT INTO sync_state (key, value, run_id, updated_at) "
-                           "VALUES ('watermark', ?1, ?2, NOW()) ON CONFLICT (key) DO UPDATE "
-                           "SET value = ?1, run_id = ?2, updated_at = NOW()"));
-  s.bind(1, value).bind(2, run).run();
+  with_db([&](Database& db) {
+    Statement s(db, "INSERT INTO sync_state (key, value, run_id, updated_at) "
+                    "VALUES ('watermark', ?1, ?2, ?3) ON CONFLICT (key) DO UPDATE "
+                    "SET value = ?1, run_id = ?2, updated_at = ?3");
+    s.bind(1, value).bind(2, run).bind(3, utc_now_iso()).run();
+  });
 }
 
+
 std::optional<CustomerState> Ledger::customer(const std::string& ext_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Statement& s = stmts_->customer;
-  s.bind(1, ext_id);
-  std::optional<CustomerState> out;
-  if (s.step()) {
-    out = CustomerState{s.optional_text(0), s.optional_text(1), s.text(2), s.integer(3),
-                        s.text(4)};
-  }
-  s.reset();
-  return out;
+  return customers({ext_id}).front();
+}
+
+std::vector<std::optional<CustomerState>> Ledger::customers(
+    const std::vector<std::string>& ext_ids) {
+  return worker_->call([&] {
+    std::vector<std::optional<CustomerState>> out;
+    out.reserve(ext_ids.size());
+    for (const std::string& id : ext_ids) {
+      const CustomerRow* row = states_->find(id);
+      out.push_back(row ? std::optional<CustomerState>(state_of(*row)) : std::nullopt);
+    }
+    // Rows read and not changed (dry runs, validation) are let go too: memory stays flat.
+    if (states_->full()) write_back();
+    return out;
+  });
 }
 
 void Ledger::touch(long long run, const std::string& ext_id, const std::string& entity_type,
                    const std::string& hash, const std::string& changed_at) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  stmts_->touch.bind(1, ext_id).bind(2, entity_type).bind(3, hash).bind(4, changed_at);
-  stmts_->touch.bind(5, run).run();
+  worker_->post([=] {
+    CustomerRow& row = states_->get(ext_id);
+    row.entity_type = entity_type;
+    row.last_hash = hash;
+    row.last_changed_at = changed_at;
+    row.last_seen_run = run;
+    row.dirty = true;
+  });
 }
 
 void Ledger::record_unsent(long long run, const std::string& ext_id, const std::string& hash,
                            Outcome outcome, const std::string& code,
                            const std::string& description) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::optional<std::string> ext =
-      ext_id.empty() ? std::nullopt : std::optional<std::string>(ext_id);
-  stmts_->unsent.bind(1, run).bind_optional(2, ext).bind(3, hash).bind(4, outcome_name(outcome));
-  stmts_->unsent.bind(5, code).bind(6, description).run();
-  // A duplicate does not change the state of the version that was kept.
-  if (ext && outcome != Outcome::kDuplicate && !audit_only_) {
-    stmts_->unsent_state.bind(1, *ext).bind(2, outcome_name(outcome)).bind(3, code).run();
-  }
-}
-
-void Ledger::begin_work() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  work_wanted_ = true;
-  resume_work();
-}
-
-void Ledger::commit_work() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  work_wanted_ = false;
-  suspend_work();
-}
-
-void Ledger::suspend_work() {
-  if (!work_) return;
-  work_->commit();
-  work_.reset();
-}
-
-void Ledger::resume_work() {
-  if (work_wanted_ && !work_) work_ = std::make_unique<Transaction>(db_);
+  worker_->post([=] {
+    std::optional<long long> customer_id;
+    // A duplicate does not change the state of the version that was kept.
+    if (!ext_id.empty() && outcome != Outcome::kDuplicate && !audit_only_) {
+      CustomerRow& row = states_->get(ext_id);
+      row.last_outcome = outcome_name(outcome);
+      row.last_error_code = code;
+      row.dirty = true;
+      customer_id = row.id;
+    } else if (const CustomerRow* row = ext_id.empty() ? nullptr : states_->find(ext_id)) {
+      customer_id = row->id;
+    }
+    open_group();
+    Statement& s = stmts_->unsent;
+    s.bind(1, run).bind_optional(2, customer_id).bind_optional(3, unless_empty(ext_id));
+    s.bind(4, hash).bind(5, outcome_name(outcome)).bind(6, code).bind(7, description);
+    s.bind(8, utc_now_iso()).run();
+  });
 }
 
 long long Ledger::record_intents(long long run, const std::string& endpoint, std::size_t bytes,
                                  const std::vector<Intent>& intents) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  suspend_work();
-  long long batch_id = 0;
-  {
-    // On disk before the request goes out, with everything committed before it (the rows
-    // planned so far, earlier answers): the one fsync per batch.
-    FullSync durable(db_);
-    Transaction tx(db_);
-    stmts_->batch.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
-    stmts_->batch.bind(4, static_cast<long long>(bytes)).run();
-    batch_id = db_.last_insert_id();
+  return worker_->call([&] {
+    open_group();
+    const std::string now = utc_now_iso();
+    Statement& b = stmts_->batch;
+    b.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
+    b.bind(4, static_cast<long long>(bytes)).bind(5, now).run();
+    const long long batch_id = db_.last_insert_id();
     for (const Intent& i : intents) {
-      stmts_->intent.bind(1, run).bind(2, batch_id).bind(3, i.ext_id);
-      stmts_->intent.bind(4, i.communication_number).bind(5, i.action).bind(6, i.hash).run();
-      if (!audit_only_) stmts_->intent_state.bind(1, i.ext_id).run();
+      std::optional<long long> customer_id;
+      if (!audit_only_) {
+        CustomerRow& row = states_->get(i.ext_id);
+        row.last_outcome = outcome_name(Outcome::kInFlight);
+        row.last_error_code.reset();
+        ++row.attempts;
+        row.dirty = true;
+        customer_id = row.id;
+      } else if (const CustomerRow* row = states_->find(i.ext_id)) {
+        customer_id = row->id;
+      }
+      Statement& s = stmts_->intent;
+      s.bind(1, run).bind(2, batch_id).bind_optional(3, customer_id).bind(4, i.ext_id);
+      s.bind(5, i.communication_number).bind(6, i.action).bind(7, i.hash).bind(8, now).run();
     }
-    tx.commit();
-  }
-  resume_work();
-  return batch_id;
+    // On disk before the request goes out, with every write handed over before it (the rows
+    // planned so far, earlier answers): the one fsync per batch.
+    commit_group();
+    return batch_id;
+  });
 }
 
 void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
                             const std::vector<ItemResult>& results) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  suspend_work();
-  Transaction tx(db_);
-  Statement& a = stmts_->answer;
-  if (answer.http_status) {
-    a.bind(1, static_cast<long long>(*answer.http_status));
-  } else {
-    a.bind_null(1);
-  }
-  if (answer.error.empty()) {
-    a.bind_null(2);
-  } else {
-    a.bind(2, answer.error);
-  }
-  a.bind(3, answer.latency_ms).bind(4, batch_id).run();
-  for (const ItemResult& r : results) {
-    const std::optional<std::string> code =
-        r.error_code.empty() ? std::nullopt : std::optional<std::string>(r.error_code);
-    const std::optional<std::string> text = r.error_description.empty()
-                                                ? std::nullopt
-                                                : std::optional<std::string>(r.error_description);
-    stmts_->result.bind(1, outcome_name(r.outcome)).bind_optional(2, code).bind_optional(3, text);
-    stmts_->result.bind(4, r.communication_number).run();
-    if (audit_only_) continue;
-    stmts_->result_state.bind(1, r.ext_id).bind(2, outcome_name(r.outcome)).bind_optional(3, code);
-    stmts_->result_state.bind(4, r.hash).run();
-  }
-  tx.commit();
-  resume_work();
+  worker_->post([=] {
+    open_group();
+    const std::string now = utc_now_iso();
+    Statement& a = stmts_->answer;
+    a.bind_optional(1, answer.http_status ? std::optional<long long>(*answer.http_status)
+                                          : std::nullopt);
+    a.bind_optional(2, unless_empty(answer.error)).bind(3, answer.latency_ms).bind(4, now);
+    a.bind(5, batch_id).run();
+    for (const ItemResult& r : results) {
+      const std::optional<std::string> code = unless_empty(r.error_code);
+      Statement& s = stmts_->result;
+      s.bind(1, outcome_name(r.outcome)).bind_optional(2, code);
+      s.bind_optional(3, unless_empty(r.error_description)).bind(4, now);
+      s.bind(5, r.communication_number).run();
+      if (audit_only_) continue;
+      CustomerRow& row = states_->get(r.ext_id);
+      row.last_outcome = outcome_name(r.outcome);
+      row.last_error_code = code;
+      if (r.outcome == Outcome::kAccepted) {
+        row.accepted_hash = r.hash;
+        row.accepted_at = now;
+      }
+      row.dirty = true;
+    }
+  });
 }
 
 }  // namespace etl::ledger

@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "ledger/customer_states.hpp"
+#include "ledger/ledger_worker.hpp"
 #include "ledger/sqlite.hpp"
 
 namespace etl::ledger {
@@ -68,8 +70,12 @@ enum class Access {
   kReadOnly,   // status, report: never creates, writes or migrates anything
 };
 
-// Thread-safe: every public method holds one mutex, so the extract loop and the sender thread
-// can share it (SQLite's connection is used by one thread at a time).
+// Thread-safe: the extract loop and the sender threads share one Ledger. One worker thread
+// (LedgerWorker) owns the SQLite connection and does every read and write in the order they
+// were handed over; writes nobody waits for (touch, record_unsent, record_results) return at
+// once, and are committed with the next batch's intents (one fsync per batch). Rows of
+// `customers` are written back in groups (CustomerStates): read them through this class, or
+// after flush().
 class Ledger {
  public:
   // Refuses a file that is not a ledger untouched (ConfigError), then, for kReadWrite, creates
@@ -77,6 +83,7 @@ class Ledger {
   // migrations. kReadOnly throws ConfigError when there is no ledger and LedgerError when its
   // schema is not this binary's. Throws LedgerError when the file cannot be used.
   explicit Ledger(const std::filesystem::path& path, Access access = Access::kReadWrite);
+  // flush()es; a failure then is logged, not thrown.
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
@@ -86,13 +93,15 @@ class Ledger {
   long long begin_run(const std::string& command, const std::string& mode,
                       std::optional<int> timeout_seconds = std::nullopt);
   void set_window(long long run, const std::string& window_start, const std::string& snapshot);
+  // Writes back every customer row and commits, durably, with the run's summary.
   void finish_run(long long run, const std::string& outcome, int exit_code,
                   const RunCounts& counts, const std::optional<std::string>& watermark_after,
                   const std::string& error);
 
   // A run that died (crash, SIGKILL, power loss) left submissions in_flight and its run row
-  // running: marks them unknown / crashed and their customers failed, so they are resent.
-  // Returns how many submissions it resolved. Call with the run lock held.
+  // running: marks them unknown / crashed and their customers failed, so they are resent, and
+  // rebuilds the customer rows it had not written back from its submissions. Returns how many
+  // submissions it resolved. Call with the run lock held.
   long long resolve_abandoned(long long current_run);
 
   // After resolve_abandoned: the customers of dead (crashed) runs whose deadline is still ahead,
@@ -110,6 +119,8 @@ class Ledger {
   void set_watermark(const std::string& value, long long run);
 
   std::optional<CustomerState> customer(const std::string& ext_id);
+  // The states of a chunk of customers in one call (nullopt: never seen), in the same order.
+  std::vector<std::optional<CustomerState>> customers(const std::vector<std::string>& ext_ids);
   // Records that `ext_id` was extracted in `run` with this version (hash, change time).
   void touch(long long run, const std::string& ext_id, const std::string& entity_type,
              const std::string& hash, const std::string& changed_at);
@@ -117,34 +128,48 @@ class Ledger {
   void record_unsent(long long run, const std::string& ext_id, const std::string& hash,
                      Outcome outcome, const std::string& code, const std::string& description);
 
-  // Opens / commits the transaction that groups per-row writes. A batch's intents and results
-  // commit the group first and reopen it after their own transaction.
-  void begin_work();
-  void commit_work();
-
-  // Commits the batch row and its in_flight submissions in one transaction; returns batch_id.
+  // Commits the batch row and its in_flight submissions, with every write handed over before
+  // them, durably (the one fsync per batch); returns batch_id once they are on disk.
   long long record_intents(long long run, const std::string& endpoint, std::size_t bytes,
                            const std::vector<Intent>& intents);
-  // Commits the HTTP answer and every item's outcome in one transaction.
+  // Records the HTTP answer and every item's outcome; committed with the next intents, or
+  // within a second when none follow.
   void record_results(long long batch_id, const BatchAnswer& answer,
                       const std::vector<ItemResult>& results);
 
+  // Waits until everything handed over is written, customer rows included, and committed.
+  void flush();
+
   // `validate` records its run, batches and answers but must not change any customer's state.
-  void set_audit_only(bool on) { audit_only_ = on; }
+  void set_audit_only(bool on);
+
+  // Runs `work` on the worker thread, with everything handed over before it written (flush()).
+  // For the read methods of ledger_reads.cpp and tests; never hold the Database beyond `work`.
+  template <class Work>
+  auto with_db(Work work) -> std::invoke_result_t<Work, Database&>;
 
   Database& db() { return db_; }
 
  private:
   struct Statements;
-  void suspend_work();
-  void resume_work();
+  void write_back();   // on the worker: customer rows, then commit
+  void open_group();   // on the worker: the transaction posted writes go into
+  void commit_group();
 
-  std::mutex mutex_;
   Database db_;
   std::unique_ptr<Statements> stmts_;
-  std::unique_ptr<Transaction> work_;
-  bool work_wanted_ = false;
-  bool audit_only_ = false;  // per-row writes are grouped; batches interrupt the group
+  std::unique_ptr<CustomerStates> states_;
+  std::unique_ptr<Transaction> group_;  // open while posted writes wait for their commit
+  bool audit_only_ = false;
+  std::unique_ptr<LedgerWorker> worker_;  // last: stops before what it uses goes away
 };
+
+template <class Work>
+auto Ledger::with_db(Work work) -> std::invoke_result_t<Work, Database&> {
+  return worker_->call([this, &work] {
+    write_back();
+    return work(db_);
+  });
+}
 
 }  // namespace etl::ledger

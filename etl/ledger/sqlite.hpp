@@ -18,7 +18,7 @@ constexpr std::int32_t kApplicationId = 0x414D4C7A;
 
 enum class OpenMode {
   kNew,        // an empty file the job has just created: stamped with kApplicationId, then WAL
-  kReadWrite,  // an existing file: WAL, NORMAL sync (see FullSync), foreign keys
+  kReadWrite,  // an existing file: WAL, FULL sync, foreign keys
   kReadOnly,   // an existing file, never written and nothing created beside it (see the .cpp)
 };
 
@@ -43,21 +43,6 @@ class Database {
   std::string path_;
 };
 
-// The connection commits with synchronous = NORMAL: a commit survives a killed process at once,
-// and power loss once a later FULL commit has synced the WAL (one fsync covers every earlier
-// frame). Transactions committed inside a FullSync scope are on disk when commit() returns.
-// Open it outside any transaction (SQLite ignores the pragma inside one).
-class FullSync {
- public:
-  explicit FullSync(Database& db);
-  FullSync(const FullSync&) = delete;
-  FullSync& operator=(const FullSync&) = delete;
-  ~FullSync();
-
- private:
-  Database& db_;
-};
-
 class Statement {
  public:
   Statement(Database& db, const std::string& sql);
@@ -73,6 +58,7 @@ class Statement {
   // NULL for nullopt.
   Statement& bind_optional(int index, const std::optional<std::string>& value);
   Statement& bind_optional(int index, const std::optional<int>& value);
+  Statement& bind_optional(int index, const std::optional<long long>& value);
   Statement& bind_null(int index);
   // Binds a named parameter (":run_id") if the statement has it.
   Statement& bind_named(const std::string& name, const std::string& value);

@@ -158,6 +158,8 @@ class RunLoop {
     const model::TransformOptions transform{config_.amlyze.requester,
                                             config_.amlyze.business_unit,
                                             {config_.classifiers}};
+    std::vector<model::Customer> chunk;
+    std::vector<std::string> ids;
     while (cursor.fetch(config_.source.fetch_size)) {
       const bool first_chunk = plan_.column_count == 0;
       if (first_chunk) {
@@ -165,14 +167,20 @@ class RunLoop {
                                     config_.amlyze.business_unit.has_value());
         sink_->hold(true);
       }
-      if (!dry()) ledger_.begin_work();
+      chunk.clear();
+      ids.clear();
       for (std::size_t i = 0; i < cursor.rows(); ++i) {
         throw_if_stop_requested();
         progress_.tick();
         cursor.row(i, row);
-        handle(model::transform_row(plan_, row, transform));
+        chunk.push_back(model::transform_row(plan_, row, transform));
+        chunk.back().payload = nlohmann::json();  // validated and serialized: `canonical` is sent
+        ids.push_back(chunk.back().ext_id);
       }
-      if (!dry()) ledger_.commit_work();
+      // One ledger call per chunk: the states as they were before this chunk's rows.
+      const std::vector<std::optional<ledger::CustomerState>> states = ledger_.customers(ids);
+      chunk_ids_.clear();
+      for (std::size_t i = 0; i < chunk.size(); ++i) handle(std::move(chunk[i]), states[i]);
       if (first_chunk) sink_->hold(false);
       if (counts_.extracted % 100000 < static_cast<long long>(cursor.rows())) {
         log_info("progress: " + std::to_string(counts_.extracted) + " customers read");
@@ -185,13 +193,14 @@ class RunLoop {
     }
   }
 
-  void handle(model::Customer c) {
+  void handle(model::Customer c, const std::optional<ledger::CustomerState>& state) {
     ++counts_.extracted;
     if (const model::Problem* p = model::first_mapping_problem(c.problems)) mapping_error(c, *p);
     if (c.ext_id.empty()) return hold_back(c, ledger::Outcome::kInvalid, c.problems);
-    const auto state = ledger_.customer(c.ext_id);
+    // Earlier chunks' rows are in the ledger's state; this chunk's are not yet.
     const bool seen = stateless() ? !seen_.insert(c.ext_id).second
-                                  : state && state->last_seen_run == result_.run_id;
+                                  : (state && state->last_seen_run == result_.run_id) ||
+                                        !chunk_ids_.insert(c.ext_id).second;
     Decision decision = decide(c, state, seen, options_.command == Command::kRetry);
     if (options_.command == Command::kValidate &&
         (decision == Decision::kUnchanged || decision == Decision::kHeld)) {
@@ -216,7 +225,6 @@ class RunLoop {
         return;
       case Decision::kCreate:
       case Decision::kUpdate:
-        c.payload = nlohmann::json();  // validated and serialized: only `canonical` is sent
         return sink_->add(std::move(c), decision == Decision::kCreate ? "CREATE" : "UPDATE");
     }
   }
@@ -287,6 +295,7 @@ class RunLoop {
   Progress progress_{counts_};
   source::OpenTransactions open_transactions_;  // at the snapshot of a `run`
   std::unordered_set<std::string> seen_;  // stateless runs only: the ledger is not touched
+  std::unordered_set<std::string> chunk_ids_;  // the current chunk's, not yet in the ledger
 };
 
 // A killed run's requests may still be applied by AMLYZE after a newer request for the same
@@ -307,7 +316,8 @@ ResendGate resend_gate(ledger::Ledger& ledger, const AmlyzeConfig& amlyze, long 
 void publish_metrics(const Config& config, ledger::Ledger& ledger, long long run_id) {
   if (config.metrics.textfile.empty()) return;
   try {
-    write_metrics(config.metrics.textfile, ledger.db(), run_id);
+    ledger.with_db(
+        [&](ledger::Database& db) { write_metrics(config.metrics.textfile, db, run_id); });
   } catch (const std::exception& e) {
     log_warn(std::string("metrics not written: ") + e.what());
   }
@@ -350,7 +360,7 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
   } catch (const std::exception& e) {
     result.elapsed_seconds = elapsed();
     try {
-      ledger.commit_work();  // what was recorded for rows already read stays true
+      ledger.flush();  // what was recorded for rows already read stays true
       const int code = exit_code_for(e);
       ledger.finish_run(result.run_id, run_outcome(code), code, result.counts, std::nullopt,
                         e.what());

@@ -1,0 +1,130 @@
+#include "ledger/customer_states.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace etl::ledger {
+namespace {
+
+// A customer_id that no row of customers or submissions uses yet: submissions may name a
+// customer whose row a killed run never wrote back.
+long long next_customer_id(Database& db) {
+  Statement s(db,
+              "SELECT max(coalesce((SELECT max(customer_id) FROM customers), 0), "
+              "coalesce((SELECT max(customer_id) FROM submissions), 0)) + 1");
+  s.step();
+  return s.integer(0);
+}
+
+}  // namespace
+
+CustomerStates::CustomerStates(Database& db)
+    : select_(db,
+              "SELECT customer_id, coalesce(entity_type, ''), accepted_hash, accepted_at, "
+              "last_hash, last_error_code, last_changed_at, last_outcome, "
+              "coalesce(last_seen_run, 0), attempts FROM customers WHERE customer_ext_id = ?"),
+      upsert_(db,
+              "INSERT INTO customers (customer_id, customer_ext_id, entity_type, accepted_hash, "
+              "accepted_at, last_hash, last_error_code, last_changed_at, last_outcome, "
+              "last_seen_run, attempts, updated_at) "
+              "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+              "ON CONFLICT (customer_id) DO UPDATE SET entity_type = excluded.entity_type, "
+              "accepted_hash = excluded.accepted_hash, accepted_at = excluded.accepted_at, "
+              "last_hash = excluded.last_hash, last_error_code = excluded.last_error_code, "
+              "last_changed_at = excluded.last_changed_at, last_outcome = excluded.last_outcome, "
+              "last_seen_run = excluded.last_seen_run, attempts = excluded.attempts, "
+              "updated_at = excluded.updated_at"),
+      next_id_(next_customer_id(db)) {}
+
+CustomerRow* CustomerStates::find(const std::string& ext_id) {
+  if (const auto held = rows_.find(ext_id); held != rows_.end()) return &held->second;
+  select_.bind(1, ext_id);
+  if (!select_.step()) {
+    select_.reset();
+    return nullptr;
+  }
+  CustomerRow row;
+  row.id = select_.integer(0);
+  row.entity_type = select_.text(1);
+  row.accepted_hash = select_.optional_text(2);
+  row.accepted_at = select_.optional_text(3);
+  row.last_hash = select_.optional_text(4);
+  row.last_error_code = select_.optional_text(5);
+  row.last_changed_at = select_.optional_text(6);
+  row.last_outcome = select_.text(7);
+  row.last_seen_run = select_.integer(8);
+  row.attempts = select_.integer(9);
+  select_.reset();
+  return &rows_.emplace(ext_id, std::move(row)).first->second;
+}
+
+CustomerRow& CustomerStates::get(const std::string& ext_id, std::optional<long long> id) {
+  if (CustomerRow* known = find(ext_id)) return *known;
+  CustomerRow row;
+  row.id = id.value_or(next_id_);
+  next_id_ = std::max(next_id_, row.id + 1);
+  row.dirty = true;
+  return rows_.emplace(ext_id, std::move(row)).first->second;
+}
+
+std::size_t CustomerStates::flush(const std::string& now) {
+  // In customerExtId order: each index page is visited once, as a merge would.
+  std::vector<const std::pair<const std::string, CustomerRow>*> changed;
+  changed.reserve(rows_.size());
+  for (const auto& entry : rows_) {
+    if (entry.second.dirty) changed.push_back(&entry);
+  }
+  std::sort(changed.begin(), changed.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : changed) {
+    const CustomerRow& r = entry->second;
+    upsert_.bind(1, r.id).bind(2, entry->first).bind(3, r.entity_type);
+    upsert_.bind_optional(4, r.accepted_hash).bind_optional(5, r.accepted_at);
+    upsert_.bind_optional(6, r.last_hash).bind_optional(7, r.last_error_code);
+    upsert_.bind_optional(8, r.last_changed_at).bind(9, r.last_outcome);
+    upsert_.bind(10, r.last_seen_run).bind(11, r.attempts).bind(12, now).run();
+  }
+  rows_.clear();
+  return changed.size();
+}
+
+void rebuild_customers(Database& db, CustomerStates& states, long long current_run) {
+  Statement later(db,
+                  "SELECT s.customer_id, s.customer_ext_id, s.payload_hash, s.outcome, "
+                  "s.error_code, s.finished_at FROM submissions s JOIN runs r USING (run_id) "
+                  "WHERE s.submission_id > coalesce((SELECT CAST(value AS INTEGER) FROM "
+                  "sync_state WHERE key = 'customers_through'), 0) AND s.run_id <> ?1 AND "
+                  "r.command <> 'validate' AND s.customer_ext_id IS NOT NULL AND "
+                  "s.outcome <> 'duplicate' ORDER BY s.submission_id");
+  later.bind(1, current_run);
+  std::vector<std::string> rebuilt;
+  while (later.step()) {
+    const std::optional<long long> id =
+        later.is_null(0) ? std::nullopt : std::optional<long long>(later.integer(0));
+    const std::string ext_id = later.text(1);
+    CustomerRow& row = states.get(ext_id, id);
+    const std::string outcome = later.text(3);
+    row.last_hash = later.optional_text(2);
+    row.last_outcome = outcome == "unknown" ? "failed" : outcome;
+    row.last_error_code = later.optional_text(4);
+    if (outcome == "accepted") {
+      row.accepted_hash = row.last_hash;
+      row.accepted_at = later.optional_text(5);
+    }
+    row.dirty = true;
+    rebuilt.push_back(ext_id);
+  }
+  // Counted, not added up: a submission written back in flight was counted then.
+  Statement attempts(db,
+                     "SELECT count(*) FROM submissions s JOIN runs r USING (run_id) WHERE "
+                     "s.customer_id = ? AND s.batch_id IS NOT NULL AND r.command <> 'validate'");
+  for (const std::string& ext_id : rebuilt) {
+    CustomerRow& row = states.get(ext_id);
+    attempts.bind(1, row.id);
+    attempts.step();
+    row.attempts = attempts.integer(0);
+    attempts.reset();
+  }
+}
+
+}  // namespace etl::ledger
