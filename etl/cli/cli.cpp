@@ -37,7 +37,8 @@ int run_cli(int argc, char** argv) {
   std::string config;
   sync::RunOptions run_options;
   std::string dry_run;
-  CLI::App* run = app.add_subcommand("run", "Send changed customers to AMLYZE and record them");
+  CLI::App* run = app.add_subcommand(sync::command_name(run_options.command),
+                                     "Send changed customers to AMLYZE and record them");
   run->add_option("--config", config, "config file (JSON, comments allowed)")->required();
   run->add_flag("--full", run_options.full, "read every customer, not only the changed ones");
   run->add_option("--dry-run", dry_run,
@@ -46,15 +47,17 @@ int run_cli(int argc, char** argv) {
   sync::RunOptions retry_options;
   retry_options.command = sync::Command::kRetry;
   std::string ext_id;
-  CLI::App* retry = app.add_subcommand(
-      "retry", "Re-read and resend customers whose last outcome is failed or rejected");
+  CLI::App* retry =
+      app.add_subcommand(sync::command_name(retry_options.command),
+                         "Re-read and resend customers whose last outcome is failed or rejected");
   retry->add_option("--config", config, "config file")->required();
   retry->add_option("--ext-id", ext_id, "only this customerExtId (whatever its state)");
 
   sync::RunOptions validate_options;
   validate_options.command = sync::Command::kValidate;
   CLI::App* validate = app.add_subcommand(
-      "validate", "Send the extract to validate-batch-customers: AMLYZE checks, saves nothing");
+      sync::command_name(validate_options.command),
+      "Send the extract to validate-batch-customers: AMLYZE checks, saves nothing");
   validate->add_option("--config", config, "config file")->required();
   validate->add_flag("--full", validate_options.full, "every customer, not only the changed ones");
 

@@ -48,8 +48,8 @@ void print_summary(const sync::RunResult& r, std::ostream& out) {
   const auto& c = r.counts;
   const double rate = r.elapsed_seconds > 0 ? static_cast<double>(c.extracted) / r.elapsed_seconds
                                             : 0.0;
-  out << "run " << r.run_id << " (" << r.mode << ") " << verdict(r) << " (exit " << r.exit_code
-      << ")\n"
+  out << "run " << r.run_id << " (" << sync::mode_name(r.mode) << ") " << verdict(r) << " (exit "
+      << r.exit_code << ")\n"
       << "  window     from " << r.window_start << " (snapshot " << r.snapshot << ")\n"
       << "  extracted  " << c.extracted << "\n"
       << "  sent       created " << c.created << ", updated " << c.updated << " in " << c.batches

@@ -6,6 +6,7 @@
 
 #include "ledger/ledger_file.hpp"
 #include "ledger/migrations.hpp"
+#include "util/enum_names.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
 
@@ -41,18 +42,18 @@ void stamp(Database& db) {
            std::to_string(kApplicationId) + "; made by an earlier version)");
 }
 
+constexpr EnumName<Outcome> kOutcomeNames[] = {
+    {Outcome::kInFlight, "in_flight"}, {Outcome::kAccepted, "accepted"},
+    {Outcome::kRejected, "rejected"},  {Outcome::kFailed, "failed"},
+    {Outcome::kInvalid, "invalid"},    {Outcome::kDuplicate, "duplicate"},
+    {Outcome::kUnknown, "unknown"}};
+
 }  // namespace
 
-const char* outcome_name(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kInFlight: return "in_flight";
-    case Outcome::kAccepted: return "accepted";
-    case Outcome::kRejected: return "rejected";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kInvalid: return "invalid";
-    case Outcome::kDuplicate: return "duplicate";
-  }
-  return "failed";
+const char* outcome_name(Outcome outcome) { return enum_name(kOutcomeNames, outcome); }
+
+Outcome parse_outcome(std::string_view text) {
+  return parse_enum<LedgerError>(kOutcomeNames, text, "submission outcome");
 }
 
 // Prepared once per ledger; reused for every row. Times are bound, formatted once in C++.

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -17,8 +18,11 @@
 namespace etl::ledger {
 
 // What happened to one customer in one run (submissions.outcome, customers.last_outcome).
-enum class Outcome { kInFlight, kAccepted, kRejected, kFailed, kInvalid, kDuplicate };
+// kUnknown: sent by a run that died before its answer was recorded (resolve_abandoned).
+enum class Outcome { kInFlight, kAccepted, kRejected, kFailed, kInvalid, kDuplicate, kUnknown };
 const char* outcome_name(Outcome outcome);
+// Throws LedgerError for any other text (a ledger column this binary does not know).
+Outcome parse_outcome(std::string_view text);
 
 struct CustomerState {
   std::optional<std::string> accepted_hash;

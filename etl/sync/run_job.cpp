@@ -38,24 +38,24 @@ std::string read_sql(const SourceConfig& source) {
 // Per-run state of the extract loop, kept together so each step stays small.
 class RunLoop {
  public:
-  RunLoop(const Config& config, const RunOptions& options, ledger::Ledger& ledger,
-          RunResult& result, ResendGate gate)
-      : config_(config), options_(options), ledger_(ledger), result_(result),
+  RunLoop(const Config& config, const RunOptions& options, const RunPlan& plan,
+          ledger::Ledger& ledger, RunResult& result, ResendGate gate)
+      : config_(config), options_(options), run_plan_(plan), ledger_(ledger), result_(result),
         counts_(result.counts), gate_(std::move(gate)) {}
 
   void run(const std::string& sql, const Token& token) {
     make_sink(token);
-    if (options_.command == Command::kRetry) {
+    if (run_plan_.selects_retry_candidates) {
       retry_selected(sql);
     } else {
       source::ExtractCursor cursor(config_.source.conninfo,
                                    config_.source.idle_transaction_warn_seconds);
-      const auto watermark = options_.full ? std::nullopt : ledger_.watermark();
+      const auto watermark = run_plan_.from_watermark ? ledger_.watermark() : std::nullopt;
       cursor.open(sql, config_.source.extract_sql.string(), watermark,
                   config_.source.lookback_seconds);
       open_transactions_ = cursor.open_transactions();
       started(cursor);
-      if (options_.command == Command::kRun && !dry()) {
+      if (run_plan_.advances_watermark) {
         for (const auto& warning : open_transactions_.warnings(config_.source.lookback_seconds)) {
           log_warn(warning);
         }
@@ -65,9 +65,9 @@ class RunLoop {
     }
     sink_->flush();
     report_held_back();
-    if (dry()) {
+    if (!run_plan_.records_in_ledger) {
       dry_writer_->finish(result_.window_start, result_.snapshot);
-    } else if (options_.command == Command::kRun) {
+    } else if (run_plan_.advances_watermark) {
       advance_watermark();
     }
   }
@@ -79,8 +79,10 @@ class RunLoop {
     progress_.set_estimate(cursor.estimated_rows());
     result_.window_start = cursor.window_start();
     result_.snapshot = cursor.snapshot_time();
-    if (!dry()) ledger_.set_window(result_.run_id, result_.window_start, result_.snapshot);
-    log_info("run " + std::to_string(result_.run_id) + " (" + result_.mode +
+    if (run_plan_.records_in_ledger) {
+      ledger_.set_window(result_.run_id, result_.window_start, result_.snapshot);
+    }
+    log_info("run " + std::to_string(result_.run_id) + " (" + mode_name(result_.mode) +
              "): reading customers changed since " + result_.window_start);
     if (const auto& asked = cursor.overridden_encoding()) {
       log_warn("source.conninfo/PGCLIENTENCODING asked for " + *asked +
@@ -120,13 +122,9 @@ class RunLoop {
     }
   }
 
-  bool dry() const { return options_.dry_run_dir.has_value(); }
-  // Dry runs and validation leave every customer's state alone.
-  bool stateless() const { return dry() || options_.command == Command::kValidate; }
-
   void make_sink(const Token& token) {
     const auto batch_size = static_cast<std::size_t>(config_.amlyze.batch_size);
-    if (dry()) {
+    if (!run_plan_.sends) {
       auto writer = std::make_unique<DryRunWriter>(*options_.dry_run_dir, batch_size, counts_);
       dry_writer_ = writer.get();
       sink_ = std::move(writer);
@@ -142,9 +140,9 @@ class RunLoop {
     }
     const RetrySettings retry{a.max_attempts, a.retry_initial_ms, a.retry_max_ms,
                               a.retry_budget_seconds * 1000LL, a.max_failed_batches};
-    const bool validate = options_.command == Command::kValidate;
-    SenderSettings settings{a.base_url + (validate ? amlyze::kValidatePath : amlyze::kBatchPath),
-                            validate ? "validate-batch-customers" : "batch-customers",
+    const bool saves = run_plan_.amlyze_saves;
+    SenderSettings settings{a.base_url + (saves ? amlyze::kBatchPath : amlyze::kValidatePath),
+                            saves ? "batch-customers" : "validate-batch-customers",
                             token.value, token.source, batch_size, result_.run_id, retry,
                             std::move(gate_)};
     auto sender =
@@ -198,15 +196,16 @@ class RunLoop {
     if (const model::Problem* p = model::first_mapping_problem(c.problems)) mapping_error(c, *p);
     if (c.ext_id.empty()) return hold_back(c, ledger::Outcome::kInvalid, c.problems);
     // Earlier chunks' rows are in the ledger's state; this chunk's are not yet.
-    const bool seen = stateless() ? !seen_.insert(c.ext_id).second
-                                  : (state && state->last_seen_run == result_.run_id) ||
-                                        !chunk_ids_.insert(c.ext_id).second;
-    Decision decision = decide(c, state, seen, options_.command == Command::kRetry);
-    if (options_.command == Command::kValidate &&
+    const bool seen = run_plan_.writes_customer_state
+                          ? (state && state->last_seen_run == result_.run_id) ||
+                                !chunk_ids_.insert(c.ext_id).second
+                          : !seen_.insert(c.ext_id).second;
+    Decision decision = decide(c, state, seen, run_plan_.selects_retry_candidates);
+    if (run_plan_.sends_unchanged &&
         (decision == Decision::kUnchanged || decision == Decision::kHeld)) {
-      decision = Decision::kUpdate;  // validation checks every customer, changed or not
+      decision = Decision::kUpdate;
     }
-    if (!stateless() && decision != Decision::kDuplicate) {
+    if (run_plan_.writes_customer_state && decision != Decision::kDuplicate) {
       ledger_.touch(result_.run_id, c.ext_id, c.entity_type, c.hash, c.changed_at);
     }
     switch (decision) {
@@ -239,10 +238,10 @@ class RunLoop {
     if (counts_.invalid + counts_.duplicate <= kLoggedHoldBacks) {
       log_warn("held back " + who + ": " + reason);
     }
-    if (dry()) {
-      dry_writer_->held_back(c.ext_id, ledger::outcome_name(outcome), code, reason);
-    } else {
+    if (run_plan_.records_in_ledger) {
       ledger_.record_unsent(result_.run_id, c.ext_id, c.hash, outcome, code, reason);
+    } else {
+      dry_writer_->held_back(c.ext_id, ledger::outcome_name(outcome), code, reason);
     }
   }
 
@@ -282,7 +281,8 @@ class RunLoop {
   }
 
   const Config& config_;
-  const RunOptions& options_;
+  const RunOptions& options_;  // the dry-run folder, retry's customer; the rest is in run_plan_
+  const RunPlan& run_plan_;
   ledger::Ledger& ledger_;
   RunResult& result_;
   ledger::RunCounts& counts_;
@@ -294,7 +294,7 @@ class RunLoop {
   DryRunWriter* dry_writer_ = nullptr;
   Progress progress_{counts_};
   source::OpenTransactions open_transactions_;  // at the snapshot of a `run`
-  std::unordered_set<std::string> seen_;  // stateless runs only: the ledger is not touched
+  std::unordered_set<std::string> seen_;       // runs that leave customer state alone
   std::unordered_set<std::string> chunk_ids_;  // the current chunk's, not yet in the ledger
 };
 
@@ -327,23 +327,20 @@ void publish_metrics(const Config& config, ledger::Ledger& ledger, long long run
 
 RunResult run_sync(const Config& config, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const bool dry = options.dry_run_dir.has_value();
-  const Token token = dry ? Token{} : read_token(config.amlyze);
+  const RunPlan plan = plan_run(options.command, options.full, options.dry_run_dir.has_value());
+  const Token token = plan.sends ? read_token(config.amlyze) : Token{};
   const std::string sql = read_sql(config.source);
   ledger::RunLock lock(config.ledger.path);
   ledger::Ledger ledger(config.ledger.path);
 
   RunResult result;
-  const bool retry = options.command == Command::kRetry;
-  const bool validate = options.command == Command::kValidate;
-  result.mode = dry ? "dry-run" : options.full ? "full" : retry ? "retry" : "incremental";
+  result.mode = plan.mode;
   const std::optional<int> timeout =
-      dry ? std::nullopt : std::optional<int>(config.amlyze.timeout_seconds);
-  result.run_id =
-      ledger.begin_run(retry ? "retry" : validate ? "validate" : "run", result.mode, timeout);
-  ledger.set_audit_only(validate);
+      plan.sends ? std::optional<int>(config.amlyze.timeout_seconds) : std::nullopt;
+  result.run_id = ledger.begin_run(command_name(plan.command), mode_name(plan.mode), timeout);
+  ledger.set_audit_only(!plan.writes_customer_state);
   ResendGate gate;
-  if (!dry && !validate) {
+  if (plan.writes_customer_state) {
     result.resolved_in_flight = ledger.resolve_abandoned(result.run_id);
     if (result.resolved_in_flight > 0) {
       log_warn(std::to_string(result.resolved_in_flight) +
@@ -356,7 +353,7 @@ RunResult run_sync(const Config& config, const RunOptions& options) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   try {
-    RunLoop(config, options, ledger, result, std::move(gate)).run(sql, token);
+    RunLoop(config, options, plan, ledger, result, std::move(gate)).run(sql, token);
   } catch (const std::exception& e) {
     result.elapsed_seconds = elapsed();
     try {

@@ -11,10 +11,9 @@
 
 #include "config/config.hpp"
 #include "ledger/ledger.hpp"
+#include "sync/run_plan.hpp"
 
 namespace etl::sync {
-
-enum class Command { kRun, kRetry, kValidate };
 
 struct RunOptions {
   Command command = Command::kRun;
@@ -26,7 +25,7 @@ struct RunOptions {
 struct RunResult {
   long long run_id = 0;
   int exit_code = 0;
-  std::string mode;
+  Mode mode = Mode::kIncremental;
   ledger::RunCounts counts;
   std::string window_start;
   std::string snapshot;

@@ -1,8 +1,18 @@
 #include "util/exit_codes.hpp"
 
+#include "util/enum_names.hpp"
 #include "util/errors.hpp"
 
 namespace etl {
+namespace {
+
+constexpr EnumName<RunOutcome> kRunOutcomeNames[] = {
+    {RunOutcome::kRunning, "running"},         {RunOutcome::kSucceeded, "succeeded"},
+    {RunOutcome::kPartial, "partial"},         {RunOutcome::kUndelivered, "undelivered"},
+    {RunOutcome::kInterrupted, "interrupted"}, {RunOutcome::kAborted, "aborted"},
+    {RunOutcome::kCrashed, "crashed"}};
+
+}  // namespace
 
 int exit_code_for(const std::exception& error) {
   if (dynamic_cast<const UsageError*>(&error) != nullptr) return kExitUsage;
@@ -22,19 +32,27 @@ int finished_run_exit_code(long long undelivered, long long data_problems) {
 
 bool counts_as_success(int exit_code) { return exit_code == kExitOk || exit_code == kExitPartial; }
 
-const char* run_outcome(int exit_code) {
+RunOutcome run_outcome_for(int exit_code) {
   switch (exit_code) {
     case kExitOk:
-      return "succeeded";
+      return RunOutcome::kSucceeded;
     case kExitPartial:
-      return "partial";
+      return RunOutcome::kPartial;
     case kExitUndelivered:
-      return "undelivered";
+      return RunOutcome::kUndelivered;
     case kExitInterrupted:
-      return "interrupted";
+      return RunOutcome::kInterrupted;
     default:
-      return "aborted";
+      return RunOutcome::kAborted;
   }
 }
+
+const char* run_outcome_name(RunOutcome outcome) { return enum_name(kRunOutcomeNames, outcome); }
+
+RunOutcome parse_run_outcome(std::string_view text) {
+  return parse_enum<LedgerError>(kRunOutcomeNames, text, "run outcome");
+}
+
+const char* run_outcome(int exit_code) { return run_outcome_name(run_outcome_for(exit_code)); }
 
 }  // namespace etl

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <exception>
+#include <string_view>
 
 namespace etl {
 
@@ -35,8 +36,25 @@ int finished_run_exit_code(long long undelivered, long long data_problems);
 // (SuccessExitStatus=3), the cron line and the metrics file say the same.
 bool counts_as_success(int exit_code);
 
-// runs.outcome for a run that ended with `exit_code`: succeeded, partial, undelivered,
-// interrupted or aborted.
+// How a run ended (runs.outcome). kRunning is the column's default until the run finishes;
+// kCrashed marks a run a later one found still running (Ledger::resolve_abandoned).
+enum class RunOutcome {
+  kRunning,
+  kSucceeded,
+  kPartial,
+  kUndelivered,
+  kInterrupted,
+  kAborted,
+  kCrashed
+};
+const char* run_outcome_name(RunOutcome outcome);
+// Throws LedgerError for any other text (a ledger column this binary does not know).
+RunOutcome parse_run_outcome(std::string_view text);
+
+// The outcome of a run that ended with `exit_code`: succeeded, partial, undelivered, interrupted
+// or aborted.
+RunOutcome run_outcome_for(int exit_code);
+// Its name, for runs.outcome.
 const char* run_outcome(int exit_code);
 
 }  // namespace etl
