@@ -5,6 +5,7 @@
 
 #include "ledger/ledger_file.hpp"
 #include "ledger/migrations.hpp"
+#include "ledger/statements.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
 
@@ -160,10 +161,7 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
 long long Ledger::resolve_abandoned(long long current_run) {
   std::lock_guard<std::mutex> lock(mutex_);
   Transaction tx(db_);
-  Statement s(db_, now_sql("UPDATE submissions SET outcome = 'unknown', finished_at = NOW(), "
-                           "error_description = 'no answer recorded: run ' || run_id || "
-                           "' ended before it was (crash or kill); resent by run ' || ?1 "
-                           "WHERE outcome = 'in_flight' AND run_id <> ?1"));
+  Statement s(db_, now_sql(kResolveInFlightSql));
   s.bind(1, current_run).run();
   const long long resolved = sqlite3_changes(db_.handle());
   Statement c(db_, now_sql("UPDATE customers SET last_outcome = 'failed', updated_at = NOW() "

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/report.hpp"
 #include "ledger/sqlite.hpp"
 
 namespace etl::ledger {
@@ -61,6 +62,18 @@ struct BatchAnswer {
   std::optional<long> http_status;  // nullopt: no answer
   std::string error;
   long long latency_ms = 0;
+};
+
+// One run as the ledger recorded it (Ledger::run_summary), for the metrics file.
+struct RunSummary {
+  long long run_id = 0;
+  std::string command;
+  std::string mode;
+  std::string outcome;                     // running until finish_run
+  std::optional<int> exit_code;            // nullopt until finish_run
+  long long started_unix = 0;              // Unix seconds
+  std::optional<double> duration_seconds;  // nullopt until finish_run
+  RunCounts counts;
 };
 
 enum class Access {
@@ -132,7 +145,19 @@ class Ledger {
   // `validate` records its run, batches and answers but must not change any customer's state.
   void set_audit_only(bool on) { audit_only_ = on; }
 
-  Database& db() { return db_; }
+  // Reads for status, report and the metrics file (ledger_reads.cpp): plain values, so no
+  // caller holds a SQLite handle or writes its own SQL against the ledger.
+
+  bool has_run(long long run_id);
+  // nullopt when the ledger has no such run.
+  std::optional<RunSummary> run_summary(long long run_id);
+  // When (Unix seconds) the last `run` that was not a dry run and exited 0 or 3 finished;
+  // nullopt when there was none.
+  std::optional<long long> last_success_unix();
+  // Runs one of the shipped audit queries, `name` being its file name under sql/audit/ (e.g.
+  // "recent_runs.sql"), with named parameters; a parameter the query does not have is ignored.
+  // Throws LedgerError for a name that is not shipped.
+  Table audit_query(const std::string& name, const Params& params = {});
 
  private:
   struct Statements;
