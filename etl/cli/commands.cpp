@@ -78,15 +78,14 @@ int command_report(const std::filesystem::path& config_file, long long run_id, s
   const Config config = load_config(config_file);
   ledger::Ledger ledger(config.ledger.path, ledger::Access::kReadOnly);
   const ledger::Params params = {{":run_id", std::to_string(run_id)}};
-  ledger::Statement exists(ledger.db(), "SELECT 1 FROM runs WHERE run_id = ?");
-  if (!exists.bind(1, run_id).step()) {
+  if (!ledger.has_run(run_id)) {
     throw UsageError("no run " + std::to_string(run_id) + " in " + config.ledger.path.string() +
                      " (see amlyze-etl status)");
   }
   out << "run " << run_id << ": customers by outcome and error code\n"
-      << ledger::format_table(ledger::run_audit_query(ledger.db(), "run_report.sql", params))
+      << ledger::format_table(ledger.audit_query("run_report.sql", params))
       << "\nslowest batches\n"
-      << ledger::format_table(ledger::run_audit_query(ledger.db(), "slowest_batches.sql", params));
+      << ledger::format_table(ledger.audit_query("slowest_batches.sql", params));
   return kExitOk;
 }
 
@@ -97,9 +96,9 @@ int command_status(const std::filesystem::path& config_file, std::ostream& out) 
   out << "ledger     " << config.ledger.path.string() << "\n"
       << "watermark  " << (watermark ? *watermark : "(none: the next run reads everything)")
       << "\n\nrecent runs\n"
-      << ledger::format_table(ledger::run_audit_query(ledger.db(), "recent_runs.sql"))
+      << ledger::format_table(ledger.audit_query("recent_runs.sql"))
       << "\ncustomers by latest outcome\n"
-      << ledger::format_table(ledger::run_audit_query(ledger.db(), "customers_by_outcome.sql"));
+      << ledger::format_table(ledger.audit_query("customers_by_outcome.sql"));
   return kExitOk;
 }
 

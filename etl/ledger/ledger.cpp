@@ -6,6 +6,7 @@
 
 #include "ledger/ledger_file.hpp"
 #include "ledger/migrations.hpp"
+#include "ledger/statements.hpp"
 #include "util/enum_names.hpp"
 #include "util/errors.hpp"
 #include "util/log.hpp"
@@ -187,10 +188,7 @@ long long Ledger::resolve_abandoned(long long current_run) {
   return with_db([&](Database& db) {
     Transaction tx(db);
     const std::string now = utc_now_iso();
-    Statement s(db, "UPDATE submissions SET outcome = 'unknown', finished_at = ?2, "
-                    "error_description = 'no answer recorded: run ' || run_id || "
-                    "' ended before it was (crash or kill); resent by run ' || ?1 "
-                    "WHERE outcome = 'in_flight' AND run_id <> ?1");
+    Statement s(db, kResolveInFlightSql);
     s.bind(1, current_run).bind(2, now).run();
     const long long resolved = sqlite3_changes(db.handle());
     Statement c(db, "UPDATE customers SET last_outcome = 'failed', updated_at = ? "

@@ -13,6 +13,7 @@
 
 #include "ledger/customer_states.hpp"
 #include "ledger/ledger_worker.hpp"
+#include "ledger/report.hpp"
 #include "ledger/sqlite.hpp"
 
 namespace etl::ledger {
@@ -67,6 +68,18 @@ struct BatchAnswer {
   std::optional<long> http_status;  // nullopt: no answer
   std::string error;
   long long latency_ms = 0;
+};
+
+// One run as the ledger recorded it (Ledger::run_summary), for the metrics file.
+struct RunSummary {
+  long long run_id = 0;
+  std::string command;
+  std::string mode;
+  std::string outcome;                     // running until finish_run
+  std::optional<int> exit_code;            // nullopt until finish_run
+  long long started_unix = 0;              // Unix seconds
+  std::optional<double> duration_seconds;  // nullopt until finish_run
+  RunCounts counts;
 };
 
 enum class Access {
@@ -147,15 +160,26 @@ class Ledger {
   // `validate` records its run, batches and answers but must not change any customer's state.
   void set_audit_only(bool on);
 
-  // Runs `work` on the worker thread, with everything handed over before it written (flush()).
-  // For the read methods of ledger_reads.cpp and tests; never hold the Database beyond `work`.
-  template <class Work>
-  auto with_db(Work work) -> std::invoke_result_t<Work, Database&>;
 
-  Database& db() { return db_; }
+  // Reads for status, report and the metrics file (ledger_reads.cpp): plain values, so no
+  // caller holds a SQLite handle or writes its own SQL against the ledger.
+
+  bool has_run(long long run_id);
+  // nullopt when the ledger has no such run.
+  std::optional<RunSummary> run_summary(long long run_id);
+  // When (Unix seconds) the last `run` that was not a dry run and exited 0 or 3 finished;
+  // nullopt when there was none.
+  std::optional<long long> last_success_unix();
+  // Runs one of the shipped audit queries, `name` being its file name under sql/audit/ (e.g.
+  // "recent_runs.sql"), with named parameters; a parameter the query does not have is ignored.
+  // Throws LedgerError for a name that is not shipped.
+  Table audit_query(const std::string& name, const Params& params = {});
 
  private:
   struct Statements;
+  // Runs `work` on the worker thread, with everything handed over before it written (flush()).
+  template <class Work>
+  auto with_db(Work work) -> std::invoke_result_t<Work, Database&>;
   void write_back();   // on the worker: customer rows, then commit
   void open_group();   // on the worker: the transaction posted writes go into
   void commit_group();

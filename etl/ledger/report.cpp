@@ -2,27 +2,7 @@
 
 #include <algorithm>
 
-#include "util/embedded.hpp"
-#include "util/errors.hpp"
-
 namespace etl::ledger {
-
-Table run_audit_query(Database& db, const std::string& name, const Params& params) {
-  const auto& files = embedded::files();
-  const auto it = files.find("sql/audit/" + name);
-  if (it == files.end()) throw LedgerError("no audit query named " + name);
-  Statement s(db, it->second);
-  for (const auto& [key, value] : params) s.bind_named(key, value);
-  Table t;
-  while (s.step()) {
-    if (t.columns.empty()) t.columns = s.column_names();
-    std::vector<std::string> row;
-    for (std::size_t c = 0; c < t.columns.size(); ++c) row.push_back(s.text(static_cast<int>(c)));
-    t.rows.push_back(std::move(row));
-  }
-  if (t.columns.empty()) t.columns = s.column_names();
-  return t;
-}
 
 std::string format_table(const Table& t) {
   std::vector<std::size_t> width(t.columns.size());

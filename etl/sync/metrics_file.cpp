@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -20,29 +21,30 @@ void gauge(std::ostream& out, const std::string& name, const std::string& help) 
       << " gauge\n";
 }
 
-std::string render(ledger::Database& db, long long run_id) {
-  ledger::Statement run(db,
-                        "SELECT command, mode, outcome, exit_code, "
-                        "CAST(strftime('%s', started_at) AS INTEGER), "
-                        "(julianday(finished_at) - julianday(started_at)) * 86400.0, "
-                        "extracted, created, updated, unchanged, held, rejected, invalid, failed, "
-                        "duplicate, batches, http_requests, http_retries FROM runs WHERE run_id = ?");
-  run.bind(1, run_id);
-  if (!run.step()) throw std::runtime_error("no run " + std::to_string(run_id) + " in the ledger");
-  ledger::Statement success(db,
-                            "SELECT CAST(strftime('%s', max(finished_at)) AS INTEGER) FROM runs "
-                            "WHERE exit_code IN (" +
-                                std::to_string(kExitOk) + ", " + std::to_string(kExitPartial) +
-                                ") AND command = 'run' AND mode <> 'dry-run'");
-  success.step();
+// As SQLite printed a real when it formatted the duration ("%!.15g"): 15 significant digits,
+// and ".0" on a whole number, also before an exponent, so the file reads as it always did.
+std::string seconds_text(double seconds) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.15g", seconds);
+  std::string text = buffer;
+  if (text.find_first_of(".in") != std::string::npos) return text;  // a fraction, inf, nan
+  const std::size_t exponent = text.find('e');
+  text.insert(exponent == std::string::npos ? text.size() : exponent, ".0");
+  return text;
+}
 
+}  // namespace
+
+std::string render_metrics(const ledger::RunSummary& run,
+                           std::optional<long long> last_success_unix) {
   std::ostringstream out;
-  const std::string labels = "{command=\"" + run.text(0) + "\",mode=\"" + run.text(1) + "\"}";
+  const std::string labels = "{command=\"" + run.command + "\",mode=\"" + run.mode + "\"}";
   gauge(out, "last_run_timestamp_seconds", "Start of the last run (Unix time).");
-  out << "amlyze_etl_last_run_timestamp_seconds" << labels << ' ' << run.integer(4) << '\n';
+  out << "amlyze_etl_last_run_timestamp_seconds" << labels << ' ' << run.started_unix << '\n';
   gauge(out, "last_run_duration_seconds", "Wall time of the last run.");
-  out << "amlyze_etl_last_run_duration_seconds" << labels << ' ' << run.text(5) << '\n';
-  const int code = static_cast<int>(run.integer(3));
+  out << "amlyze_etl_last_run_duration_seconds" << labels << ' '
+      << (run.duration_seconds ? seconds_text(*run.duration_seconds) : "") << '\n';
+  const int code = run.exit_code.value_or(0);
   gauge(out, "last_run_exit_code",
         "Exit code of the last run (0 ok, 3 data problems only, 5 AMLYZE could not take "
         "customers, 1 aborted, ...).");
@@ -52,24 +54,26 @@ std::string render(ledger::Database& db, long long run_id) {
       << '\n';
   gauge(out, "last_success_timestamp_seconds",
         "End of the last run (not a dry run) that exited 0 or 3 (Unix time).");
-  out << "amlyze_etl_last_success_timestamp_seconds "
-      << (success.is_null(0) ? 0 : success.integer(0)) << '\n';
+  out << "amlyze_etl_last_success_timestamp_seconds " << last_success_unix.value_or(0) << '\n';
   gauge(out, "last_run_customers", "Customers of the last run by outcome.");
-  for (int i = 0; i < 9; ++i) {
-    out << "amlyze_etl_last_run_customers{outcome=\"" << kOutcomes[i] << "\"} "
-        << run.integer(6 + i) << '\n';
+  const ledger::RunCounts& c = run.counts;
+  const long long by_outcome[] = {c.extracted, c.created, c.updated, c.unchanged, c.held,
+                                  c.rejected,  c.invalid, c.failed,  c.duplicate};
+  for (std::size_t i = 0; i < std::size(kOutcomes); ++i) {
+    out << "amlyze_etl_last_run_customers{outcome=\"" << kOutcomes[i] << "\"} " << by_outcome[i]
+        << '\n';
   }
   gauge(out, "last_run_batches", "HTTP batch requests of the last run.");
-  out << "amlyze_etl_last_run_batches " << run.integer(15) << '\n';
+  out << "amlyze_etl_last_run_batches " << c.batches << '\n';
   gauge(out, "last_run_http_retries", "Requests of the last run that were retries.");
-  out << "amlyze_etl_last_run_http_retries " << run.integer(17) << '\n';
+  out << "amlyze_etl_last_run_http_retries " << c.http_retries << '\n';
   return out.str();
 }
 
-}  // namespace
-
-void write_metrics(const std::filesystem::path& file, ledger::Database& db, long long run_id) {
-  const std::string text = render(db, run_id);
+void write_metrics(const std::filesystem::path& file, ledger::Ledger& ledger, long long run_id) {
+  const std::optional<ledger::RunSummary> run = ledger.run_summary(run_id);
+  if (!run) throw std::runtime_error("no run " + std::to_string(run_id) + " in the ledger");
+  const std::string text = render_metrics(*run, ledger.last_success_unix());
   const std::filesystem::path temp =
       file.parent_path() / ("." + file.filename().string() + "." + std::to_string(getpid()));
   {

@@ -4,14 +4,20 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
-#include "ledger/sqlite.hpp"
+#include "ledger/ledger.hpp"
 
 namespace etl::sync {
 
+// The file's text for `run`; `last_success_unix` is Ledger::last_success_unix (0 when none).
+std::string render_metrics(const ledger::RunSummary& run,
+                           std::optional<long long> last_success_unix);
+
 // Writes the metrics of run `run_id` (and the time of the last successful run) to `file`.
-// Throws LedgerError when the ledger cannot be read, std::runtime_error when the file cannot be
-// written.
-void write_metrics(const std::filesystem::path& file, ledger::Database& db, long long run_id);
+// Throws LedgerError when the ledger cannot be read, std::runtime_error when the run is not in
+// the ledger or the file cannot be written.
+void write_metrics(const std::filesystem::path& file, ledger::Ledger& ledger, long long run_id);
 
 }  // namespace etl::sync

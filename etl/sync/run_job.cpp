@@ -316,8 +316,7 @@ ResendGate resend_gate(ledger::Ledger& ledger, const AmlyzeConfig& amlyze, long 
 void publish_metrics(const Config& config, ledger::Ledger& ledger, long long run_id) {
   if (config.metrics.textfile.empty()) return;
   try {
-    ledger.with_db(
-        [&](ledger::Database& db) { write_metrics(config.metrics.textfile, db, run_id); });
+    write_metrics(config.metrics.textfile, ledger, run_id);
   } catch (const std::exception& e) {
     log_warn(std::string("metrics not written: ") + e.what());
   }

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "ledger/sqlite.hpp"
+#include "support/ledger_probe.hpp"
 #include "util/ids.hpp"
 
 namespace etl::test {
@@ -88,24 +88,15 @@ std::unique_ptr<BackgroundProcess> EtlHarness::start_etl(const std::vector<std::
 }
 
 std::vector<std::vector<std::string>> EtlHarness::ledger_rows(const std::string& sql) const {
-  ledger::Database db(ledger_path().string());
-  ledger::Statement s(db, sql);
-  std::vector<std::vector<std::string>> rows;
-  while (s.step()) {
-    std::vector<std::string> row;
-    for (std::size_t c = 0; c < s.column_names().size(); ++c) row.push_back(s.text(static_cast<int>(c)));
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return LedgerProbe(ledger_path()).rows(sql);
 }
 
 std::string EtlHarness::ledger_value(const std::string& sql) const {
-  const auto rows = ledger_rows(sql);
-  return rows.empty() || rows[0].empty() ? "" : rows[0][0];
+  return LedgerProbe(ledger_path()).value(sql);
 }
 
 long long EtlHarness::ledger_number(const std::string& sql) const {
-  return std::stoll(ledger_value(sql));
+  return LedgerProbe(ledger_path()).number(sql);
 }
 
 }  // namespace etl::test

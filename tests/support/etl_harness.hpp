@@ -58,7 +58,7 @@ class EtlHarness {
   // Starts `amlyze-etl <args...> --config <config>` in the background.
   std::unique_ptr<BackgroundProcess> start_etl(const std::vector<std::string>& args,
                                                std::map<std::string, std::string> env = {});
-  // Rows of a query on the ledger, each column as text ("" for NULL).
+  // Rows of a query on the ledger, each column as text ("" for NULL), through a LedgerProbe.
   std::vector<std::vector<std::string>> ledger_rows(const std::string& sql) const;
   // First column of the first row.
   std::string ledger_value(const std::string& sql) const;
