@@ -1,8 +1,12 @@
 // The job's configuration: one JSON file (comments allowed). Relative paths resolve against the
 // config file's folder. Secrets are never read from here (a password in source.conninfo or
-// user:password@ in amlyze.base_url is refused): the token comes from amlyze.token_file, a systemd
-// credential or the variable named by amlyze.token_env (sync/token.hpp), database passwords from
-// libpq's own ~/.pgpass, PGPASSFILE or PGPASSWORD.
+// user:password@ in amlyze.base_url is refused). The AMLYZE token comes from the first source that
+// applies, in this order (sync/token.cpp, read_token()): 1. amlyze.token_file when it is set, and
+// then only that file; 2. the systemd credential $CREDENTIALS_DIRECTORY/<amlyze.token_credential>
+// when that file exists (LoadCredential=); 3. the environment variable named by amlyze.token_env.
+// A source that applies but holds no valid token is an error, never a fall-through to the next.
+// Database passwords are libpq's own business: PGPASSWORD, else the password file (PGPASSFILE,
+// default ~/.pgpass).
 #pragma once
 
 #include <filesystem>
@@ -25,7 +29,7 @@ struct SourceConfig {
 struct AmlyzeConfig {
   std::string base_url = "http://127.0.0.1:8089";
   std::string token_env = "AMLYZE_TOKEN";
-  std::filesystem::path token_file;               // read the token from this file instead
+  std::filesystem::path token_file;               // when set, the only token source
   std::string token_credential = "amlyze-token";  // systemd LoadCredential= name
   std::string requester = "CORE_BANKING";
   std::optional<std::string> business_unit;

@@ -1,5 +1,9 @@
 // Where planned customers go: AMLYZE over HTTP (BatchSender) or files for --dry-run
-// (DryRunWriter). Both batch by `batch_size` and keep at most one batch in memory.
+// (DryRunWriter). Both batch by `batch_size`. What they keep in memory: DryRunWriter one batch at
+// most. BatchSender up to 2 x batch_size customers waiting for a batch (its queue_limit: add()
+// blocks there), plus the batches in flight (up to amlyze.max_in_flight) and their follow-ups
+// (retries, split halves, C004 resends); while hold() is on, everything add() gets (the run holds
+// the first fetched chunk, at most source.fetch_size rows).
 #pragma once
 
 #include <string>

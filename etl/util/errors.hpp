@@ -1,5 +1,6 @@
 // Exceptions for what stops a run. Expected per-customer outcomes (rejected, invalid, retryable
-// HTTP status) are values, not exceptions. Each type maps to one exit code in util/exit_codes.hpp.
+// HTTP status) are values, not exceptions. Each type maps to one exit code by exit_code_for()
+// (util/exit_codes.hpp); any other exception is exit 1.
 #pragma once
 
 #include <stdexcept>
@@ -63,7 +64,8 @@ class BusyError : public Error {
   using Error::Error;
 };
 
-// SIGINT/SIGTERM: the batch in flight was finished and recorded, nothing more was sent (exit 130).
+// SIGINT/SIGTERM: the batches in flight were finished and recorded, nothing more was sent
+// (exit 130).
 class InterruptedError : public Error {
  public:
   using Error::Error;

@@ -8,7 +8,7 @@
 //   5  AMLYZE could not take some customers (unreachable, timeouts, 5xx after retries, answers
 //      that are not AMLYZE's JSON, the stop after max_failed_batches): nothing is lost, the next
 //      run resends them; schedulers count it as a failure
-//   130 stopped by SIGINT/SIGTERM after finishing and recording the batch in flight
+//   130 stopped by SIGINT/SIGTERM after finishing and recording the batches in flight
 #pragma once
 
 #include <exception>

@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM handling for long commands: the handler only sets a flag; the run checks it
-// between rows and batches, finishes the batch in flight, records it and stops (exit 130).
+// between rows and batches, finishes the batches in flight (up to amlyze.max_in_flight), records
+// them and stops (exit 130).
 #pragma once
 
 namespace etl {
