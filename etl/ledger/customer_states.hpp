@@ -34,7 +34,7 @@ class CustomerStates {
  public:
   // Rows kept before they are written back: ~250 bytes each, so ~16 MB at most, and the
   // customerExtId index is rewritten once per 65,536 customers, not once per batch.
-  static constexpr std::size_t kFlushEvery = 65536;
+  static constexpr std::size_t kFlushEvery = 32768;
 
   explicit CustomerStates(Database& db);
 

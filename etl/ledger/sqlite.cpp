@@ -65,7 +65,7 @@ Database::Database(const std::string& path, OpenMode mode) : path_(path) {
   // commits, so FULL costs one fsync per batch. A larger page cache than SQLite's 2 MB keeps the
   // indexes a lookup walks in memory.
   exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-       "PRAGMA cache_size = -16384;");
+       "PRAGMA cache_size = -4096; PRAGMA wal_autocheckpoint = 8192;");
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

@@ -7,7 +7,7 @@
 namespace etl {
 
 // A version 7 UUID (RFC 9562) in lower-case canonical form: 48 bits of Unix time in
-// milliseconds, then 74 random bits from libuuid (getrandom). Unique like a version 4 UUID, but
+// milliseconds, then 74 random bits from a per-thread generator seeded by the kernel. Unique like a version 4 UUID, but
 // later ones sort after earlier ones, so the ledger's index on communication_number grows at its
 // right edge instead of taking a write in a random page per submission (at a million
 // submissions, random keys made every batch dirty hundreds of index pages).
