@@ -12,6 +12,31 @@ namespace {
 
 using amlyze::BatchStatus;
 
+// The operator's line for a batch that did not simply get its answers.
+void log_verdict(const AnswerPlan& plan, std::size_t size, int attempt,
+                 const std::string& first_ext_id, const std::string& error) {
+  const std::string batch = "batch of " + std::to_string(size);
+  switch (plan.verdict) {
+    case Verdict::kSplit:
+      log_warn(batch + " failed (" + error.substr(0, 60) + "): splitting it to isolate the cause");
+      break;
+    case Verdict::kPoison:
+      log_warn("customer " + first_ext_id + " breaks the request: " + error);
+      break;
+    case Verdict::kRetry:
+      log_warn(batch + " failed (" + error.substr(0, 80) + "): attempt " +
+               std::to_string(attempt + 1) + " in " + std::to_string(*plan.pause_ms) + " ms");
+      break;
+    case Verdict::kGiveUp:
+      log_warn(batch + " customers failed after " + std::to_string(attempt) +
+               " attempts; they stay failed for the next run");
+      break;
+    case Verdict::kAnswered:
+    case Verdict::kAbort:
+      break;
+  }
+}
+
 }  // namespace
 
 BatchSender::BatchSender(SenderSettings settings, ledger::Ledger& ledger,
@@ -262,27 +287,7 @@ AnswerPlan BatchSender::settle(const Unit& unit, const std::vector<std::string>&
   failed_in_a_row_ = plan.failed_in_a_row;
   if (!plan.stop_reason.empty()) stop_reason_ = plan.stop_reason;
   if (plan.pause_ms) pause_all(*plan.pause_ms);
-  const std::string size = std::to_string(unit.items.size());
-  switch (plan.verdict) {
-    case Verdict::kSplit:
-      log_warn("batch of " + size + " failed (" + reply.error.substr(0, 60) +
-               "): splitting it to isolate the cause");
-      break;
-    case Verdict::kPoison:
-      log_warn("customer " + unit.items[0].customer.ext_id + " breaks the request: " + reply.error);
-      break;
-    case Verdict::kRetry:
-      log_warn("batch of " + size + " failed (" + reply.error.substr(0, 80) + "): attempt " +
-               std::to_string(unit.attempt + 1) + " in " + std::to_string(*plan.pause_ms) + " ms");
-      break;
-    case Verdict::kGiveUp:
-      log_warn("batch of " + size + " customers failed after " + std::to_string(unit.attempt) +
-               " attempts; they stay failed for the next run");
-      break;
-    case Verdict::kAnswered:
-    case Verdict::kAbort:
-      break;
-  }
+  log_verdict(plan, unit.items.size(), unit.attempt, unit.items[0].customer.ext_id, reply.error);
   return plan;
 }
 

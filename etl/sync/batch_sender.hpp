@@ -6,6 +6,8 @@
 // - a whole-batch 400/413/500 split in halves until the customer(s) that cause it are alone;
 // - 401/403, a wrong URL and a certificate that fails verification stop the run at once;
 //   `max_failed_batches` consecutive failed batches stop it too (UndeliveredError: exit 5).
+// What each answer means is decided by plan_answer (sync/answer_plan.hpp), apart from the
+// threads; this class applies the plan: ledger, queues, counters, pauses, log.
 // Requests go out from sender threads, one per HTTP poster (amlyze.max_in_flight), so the extract
 // and transform of the next rows overlap with the round trips and several batches can be in
 // flight; add() blocks when `queue_limit` customers wait (bounded memory). A retry's wait
