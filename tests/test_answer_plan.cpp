@@ -48,7 +48,9 @@ ItemAnswer rejected(std::string code, std::string description) {
 }
 
 ItemOutcome accepted() { return {Outcome::kAccepted, "", ""}; }
-ItemOutcome failed(std::string description) { return {Outcome::kFailed, "", std::move(description)}; }
+ItemOutcome failed(std::string description) {
+  return {Outcome::kFailed, "", std::move(description)};
+}
 ItemOutcome rejected_outcome(std::string code, std::string description) {
   return {Outcome::kRejected, std::move(code), std::move(description)};
 }
@@ -64,9 +66,10 @@ struct Row {
 };
 
 std::string stop_after(int batches, const std::string& error) {
-  return std::to_string(batches) + " batches in a row failed: AMLYZE could not take them (last: " +
-         error + "); stopping the run. Everything sent is in the ledger; nothing is lost, the "
-                 "next run resends the rest.";
+  return std::to_string(batches) +
+         " batches in a row failed: AMLYZE could not take them (last: " + error +
+         "); stopping the run. Everything sent is in the ledger; nothing is lost, the "
+         "next run resends the rest.";
 }
 
 std::vector<Row> rows() {
@@ -75,6 +78,8 @@ std::vector<Row> rows() {
   const std::string e503 = "HTTP 503: down";
   const std::string split = " (batch split to isolate the cause)";
   const std::string retry = " (will retry)";
+  // A table: one row per answer kind, kept as written.
+  // clang-format off
   return {
       {"accepted: created and updated counted by action, failed batches in a row reset",
        {kCreate, kUpdate}, 1, 2, 0, answered({{"n1", kAccepted}, {"n2", kAccepted}}),
@@ -158,6 +163,7 @@ std::vector<Row> rows() {
        {kUpdate}, 2, 0, 0, whole_batch(BatchStatus::kTlsFailed, std::nullopt, "TLS failed: x"),
        {Verdict::kAbort, {failed("TLS failed: x")}, {}, {}, {}, {0, 0, 0, 0, 0}, {}, 0, ""}},
   };
+  // clang-format on
 }
 
 }  // namespace
@@ -169,7 +175,8 @@ TEST_SUITE("answers") {
       etl::sync::Backoff backoff(kRetry, [] { return 0.5; });
       backoff.spent(row.spent_ms);
       std::vector<std::string> numbers;
-      for (std::size_t i = 1; i <= row.items.size(); ++i) numbers.push_back("n" + std::to_string(i));
+      for (std::size_t i = 1; i <= row.items.size(); ++i)
+        numbers.push_back("n" + std::to_string(i));
       const auto context =
           etl::sync::answer_context(backoff, row.attempt, row.failed_in_a_row, row.reply);
       const AnswerPlan plan = etl::sync::plan_answer(row.items, numbers, row.reply, context);

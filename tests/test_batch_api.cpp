@@ -47,6 +47,8 @@ const char* const kResults = R"({"results":[
 std::vector<Row> rows() {
   const std::string excerpt = R"({"error":"x"})";
   const std::string long_body = "line one\r\nline two\n" + std::string(300, 'x');
+  // A table: one row per answer kind, kept as written.
+  // clang-format off
   return {
       {"200 with AMLYZE's results: one answer per communicationNumber", http(200, kResults),
        BatchStatus::kAnswered, 200, "", std::nullopt,
@@ -102,6 +104,7 @@ std::vector<Row> rows() {
        no_answer(TransportFailure::kAddress), BatchStatus::kFatal, std::nullopt,
        "address error: curl says no", std::nullopt, {}},
   };
+  // clang-format on
 }
 
 }  // namespace

@@ -35,18 +35,26 @@ CustomerState state(std::optional<std::string> accepted_hash, std::string last_h
 
 const char* decision_name(Decision d) {
   switch (d) {
-    case Decision::kCreate: return "create";
-    case Decision::kUpdate: return "update";
-    case Decision::kUnchanged: return "unchanged";
-    case Decision::kHeld: return "held";
-    case Decision::kInvalid: return "invalid";
-    case Decision::kDuplicate: return "duplicate";
+    case Decision::kCreate:
+      return "create";
+    case Decision::kUpdate:
+      return "update";
+    case Decision::kUnchanged:
+      return "unchanged";
+    case Decision::kHeld:
+      return "held";
+    case Decision::kInvalid:
+      return "invalid";
+    case Decision::kDuplicate:
+      return "duplicate";
   }
   return "?";
 }
 
 std::vector<Row> rows() {
   const auto never = std::nullopt;
+  // A table, kept as written: one row per ledger state.
+  // clang-format off
   return {
       {"unknown to the ledger: CREATE", true, never, false, false, Decision::kCreate},
       {"already extracted in this run: a duplicate, even when invalid", false,
@@ -86,6 +94,7 @@ std::vector<Row> rows() {
       {"extracted but never sent (invalid before): CREATE", true, state(never, "new", "invalid"),
        false, false, Decision::kCreate},
   };
+  // clang-format on
 }
 
 }  // namespace

@@ -33,8 +33,7 @@ void plan_answered(const std::vector<SentItem>& items, const std::vector<std::st
       out = {ledger::Outcome::kAccepted, "", ""};
       ++(items[i].action == model::Action::kCreate ? plan.counts.created : plan.counts.updated);
     } else {
-      out = {ledger::Outcome::kRejected, found->second.error_code,
-             found->second.error_description};
+      out = {ledger::Outcome::kRejected, found->second.error_code, found->second.error_description};
       // CREATE of a customer AMLYZE has, or UPDATE of one it lacks: the ledger was behind
       // (a lost ledger, or a crash between sending and recording). Never branch on the text.
       if (out.error_code == "C004" && !items[i].flipped) {

@@ -85,19 +85,18 @@ struct CountDeltas {
 
 struct AnswerPlan {
   Verdict verdict = Verdict::kAbort;
-  std::vector<ItemOutcome> items;      // one per sent customer, in sending order
-  std::vector<FollowUpUnit> units;     // retries and split halves, in sending order
-  std::vector<Resend> resends;         // C004: the other action, in the next new batch
+  std::vector<ItemOutcome> items;       // one per sent customer, in sending order
+  std::vector<FollowUpUnit> units;      // retries and split halves, in sending order
+  std::vector<Resend> resends;          // C004: the other action, in the next new batch
   std::vector<std::size_t> unfinished;  // failed for good in this run: hold the watermark back
   CountDeltas counts;
   std::optional<long long> pause_ms;  // hold every sender back this long (a retry's wait)
   int failed_in_a_row = 0;            // the new value
   std::string stop_reason;            // non-empty: too many failed batches, stop the run
   bool operator==(const AnswerPlan& o) const {
-    return verdict == o.verdict && items == o.items && units == o.units &&
-           resends == o.resends && unfinished == o.unfinished && counts == o.counts &&
-           pause_ms == o.pause_ms && failed_in_a_row == o.failed_in_a_row &&
-           stop_reason == o.stop_reason;
+    return verdict == o.verdict && items == o.items && units == o.units && resends == o.resends &&
+           unfinished == o.unfinished && counts == o.counts && pause_ms == o.pause_ms &&
+           failed_in_a_row == o.failed_in_a_row && stop_reason == o.stop_reason;
   }
 };
 
