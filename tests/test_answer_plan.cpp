@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sync/answer_plan.hpp"
+#include "util/errors.hpp"
 
 namespace {
 
@@ -226,11 +227,11 @@ TEST_SUITE("answers") {
     CHECK(std::string(etl::model::action_name(Action::kCreate)) == "CREATE");
     CHECK(std::string(etl::model::action_name(Action::kUpdate)) == "UPDATE");
     for (Action action : {Action::kCreate, Action::kUpdate}) {
-      CHECK(etl::model::parse_action(etl::model::action_name(action)) == action);
+      CHECK(etl::model::parse_action<etl::LedgerError>(etl::model::action_name(action)) == action);
       CHECK(etl::model::other_action(etl::model::other_action(action)) == action);
       CHECK(etl::model::other_action(action) != action);
     }
-    CHECK_FALSE(etl::model::parse_action("create").has_value());
-    CHECK_FALSE(etl::model::parse_action("").has_value());
+    CHECK_THROWS_AS(etl::model::parse_action<etl::LedgerError>("create"), etl::LedgerError);
+    CHECK_THROWS_AS(etl::model::parse_action<etl::LedgerError>(""), etl::LedgerError);
   }
 }

@@ -2,8 +2,9 @@
 // at the edges (the request body's "action", the ledger's submissions.action), converted here.
 #pragma once
 
-#include <optional>
 #include <string_view>
+
+#include "util/enum_names.hpp"
 
 namespace etl::model {
 
@@ -12,16 +13,17 @@ enum class Action {
   kUpdate,  // AMLYZE has it: the whole customer replaces its data
 };
 
-// The wire and ledger spelling: "CREATE" | "UPDATE".
-constexpr const char* action_name(Action action) {
-  return action == Action::kCreate ? "CREATE" : "UPDATE";
-}
+// The wire and ledger spelling.
+inline constexpr EnumName<Action> kActionNames[] = {{Action::kCreate, "CREATE"},
+                                                    {Action::kUpdate, "UPDATE"}};
 
-// The inverse of action_name(); nullopt for any other text (case matters, as on the wire).
-inline std::optional<Action> parse_action(std::string_view text) {
-  if (text == "CREATE") return Action::kCreate;
-  if (text == "UPDATE") return Action::kUpdate;
-  return std::nullopt;
+inline const char* action_name(Action action) { return enum_name(kActionNames, action); }
+
+// The action spelled `text` (case matters, as on the wire); any other text throws `Error`
+// (LedgerError for a ledger column).
+template <typename Error>
+Action parse_action(std::string_view text) {
+  return parse_enum<Error>(kActionNames, text, "action");
 }
 
 // The action to resend with after C004: CREATE of a customer AMLYZE has, or UPDATE of one it
