@@ -75,7 +75,7 @@ struct Fixture {
       c.hash = "h" + std::to_string(i);
       c.changed_at = "2026-11-26 04:00:0" + std::to_string(i % 10) + "+00";
       ledger.touch(run, c.ext_id, "INDIVIDUAL", c.hash, c.changed_at);
-      s.add(std::move(c), "CREATE");
+      s.add(std::move(c), etl::model::Action::kCreate);
     }
   }
 

@@ -14,7 +14,6 @@
 #include <sstream>
 #include <thread>
 
-#include "amlyze/batch_api.hpp"
 #include "sandbox/fault_plan.hpp"
 #include "support/etl_harness.hpp"
 #include "util/errors.hpp"
@@ -128,27 +127,6 @@ TEST_SUITE("exit codes") {
     CHECK(std::string(etl::run_outcome(5)) == "undelivered");
     CHECK(std::string(etl::run_outcome(1)) == "aborted");
     CHECK(std::string(etl::run_outcome(130)) == "interrupted");
-  }
-
-  TEST_CASE("which transport failures are retried and which stop the run") {
-    using etl::amlyze::BatchStatus;
-    using etl::amlyze::TransportFailure;
-    const auto status_for = [](TransportFailure failure) {
-      etl::amlyze::HttpResponse response;
-      response.transport_error = "curl says no";
-      response.failure = failure;
-      return etl::amlyze::interpret(response).status;
-    };
-    CHECK(status_for(TransportFailure::kTransient) == BatchStatus::kRetryable);
-    CHECK(status_for(TransportFailure::kTimeout) == BatchStatus::kRetryable);
-    CHECK(status_for(TransportFailure::kTls) == BatchStatus::kTlsFailed);
-    CHECK(status_for(TransportFailure::kAddress) == BatchStatus::kFatal);
-    etl::amlyze::HttpResponse html;
-    html.status = 200;
-    html.body = "<!DOCTYPE html><html><body>Maintenance</body></html>";
-    const auto reply = etl::amlyze::interpret(html);
-    CHECK(reply.status == BatchStatus::kRetryable);
-    CHECK(contains(reply.error, "not AMLYZE's JSON"));
   }
 
   TEST_CASE("AMLYZE unreachable: exit 5, customers failed, the next run delivers them") {

@@ -39,7 +39,7 @@ struct Fixture {
       const std::string id = "C" + std::to_string(i + 1);
       const std::string number = "r" + std::to_string(run) + "-" + id;
       ledger.touch(run, id, "INDIVIDUAL", "h" + id, "2026-12-01 10:00:00+00");
-      intents.push_back({id, number, "CREATE", "h" + id});
+      intents.push_back({id, number, etl::model::Action::kCreate, "h" + id});
       if (outcomes[i] != Outcome::kInFlight) {
         results.push_back({number, id, "h" + id, outcomes[i], "", ""});
       }

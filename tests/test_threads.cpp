@@ -85,7 +85,7 @@ TEST_SUITE("threads") {
       c.hash = "h" + std::to_string(i);
       c.changed_at = "2026-11-26 04:00:00+00";
       ledger.touch(run, c.ext_id, "INDIVIDUAL", c.hash, c.changed_at);
-      sender.add(std::move(c), "CREATE");
+      sender.add(std::move(c), etl::model::Action::kCreate);
     }
     first.wait_for_requests(1);
     second.wait_for_requests(1);

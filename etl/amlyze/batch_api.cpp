@@ -42,8 +42,9 @@ std::string build_batch_body(const std::vector<OutgoingItem>& items) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string& canonical = *items[i].canonical;
     if (i > 0) body += ',';
-    body += "{\"action\":";
-    body += json(items[i].action).dump();
+    body += "{\"action\":\"";
+    body += model::action_name(items[i].action);  // plain ASCII: no escaping
+    body += '"';
     body += ",\"communicationNumber\":";
     body += json(items[i].communication_number).dump();
     // canonical is a non-empty object ("{...}": requester is always there): splice after '{'.

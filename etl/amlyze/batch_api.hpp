@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "amlyze/http_client.hpp"
+#include "model/action.hpp"
 
 namespace etl::amlyze {
 
@@ -19,7 +20,7 @@ constexpr const char* kValidatePath = "/amlyze-ws-rest/validate-batch-customers"
 struct OutgoingItem {
   std::string ext_id;
   std::string communication_number;
-  std::string action;  // CREATE | UPDATE
+  model::Action action = model::Action::kCreate;
   std::string hash;
   const std::string* canonical = nullptr;  // the payload's JSON text, without the two above
 };
@@ -45,6 +46,10 @@ struct ItemAnswer {
   bool accepted = false;
   std::string error_code;
   std::string error_description;
+  bool operator==(const ItemAnswer& o) const {
+    return accepted == o.accepted && error_code == o.error_code &&
+           error_description == o.error_description;
+  }
 };
 
 struct BatchReply {

@@ -344,7 +344,8 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
       }
       Statement& s = stmts_->intent;
       s.bind(1, run).bind(2, batch_id).bind_optional(3, customer_id).bind(4, i.ext_id);
-      s.bind(5, i.communication_number).bind(6, i.action).bind(7, i.hash).bind(8, now).run();
+      s.bind(5, i.communication_number).bind(6, model::action_name(i.action));
+      s.bind(7, i.hash).bind(8, now).run();
     }
     // On disk before the request goes out, with every write handed over before it (the rows
     // planned so far, earlier answers): the one fsync per batch.

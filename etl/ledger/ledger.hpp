@@ -15,6 +15,7 @@
 #include "ledger/ledger_worker.hpp"
 #include "ledger/report.hpp"
 #include "ledger/sqlite.hpp"
+#include "model/action.hpp"
 
 namespace etl::ledger {
 
@@ -44,7 +45,7 @@ struct RunCounts {
 struct Intent {
   std::string ext_id;
   std::string communication_number;
-  std::string action;  // CREATE | UPDATE
+  model::Action action = model::Action::kCreate;
   std::string hash;
 };
 

@@ -10,10 +10,32 @@
 namespace etl::sync {
 namespace {
 
-constexpr const char* kCreate = "CREATE";
-constexpr const char* kUpdate = "UPDATE";
-
 using amlyze::BatchStatus;
+
+// The operator's line for a batch that did not simply get its answers.
+void log_verdict(const AnswerPlan& plan, std::size_t size, int attempt,
+                 const std::string& first_ext_id, const std::string& error) {
+  const std::string batch = "batch of " + std::to_string(size);
+  switch (plan.verdict) {
+    case Verdict::kSplit:
+      log_warn(batch + " failed (" + error.substr(0, 60) + "): splitting it to isolate the cause");
+      break;
+    case Verdict::kPoison:
+      log_warn("customer " + first_ext_id + " breaks the request: " + error);
+      break;
+    case Verdict::kRetry:
+      log_warn(batch + " failed (" + error.substr(0, 80) + "): attempt " +
+               std::to_string(attempt + 1) + " in " + std::to_string(*plan.pause_ms) + " ms");
+      break;
+    case Verdict::kGiveUp:
+      log_warn(batch + " customers failed after " + std::to_string(attempt) +
+               " attempts; they stay failed for the next run");
+      break;
+    case Verdict::kAnswered:
+    case Verdict::kAbort:
+      break;
+  }
+}
 
 }  // namespace
 
@@ -42,7 +64,7 @@ void BatchSender::stop() {
   }
 }
 
-void BatchSender::add(model::Customer customer, const std::string& action) {
+void BatchSender::add(model::Customer customer, model::Action action) {
   if (held_) {
     held_items_.push_back({std::move(customer), action, false});
     return;
@@ -211,21 +233,18 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
   const amlyze::HttpResponse response = http.post_json(settings_.url, body, settings_.token);
   const amlyze::BatchReply reply = amlyze::interpret(response);
 
-  std::vector<ledger::ItemResult> results;
-  for (std::size_t i = 0; i < unit.items.size(); ++i) {
-    results.push_back({numbers[i], unit.items[i].customer.ext_id, unit.items[i].customer.hash,
-                       ledger::Outcome::kFailed, "", reply.error});
-  }
-  FollowUps next;
+  AnswerPlan plan;
   std::string stop_reason;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (reply.status == BatchStatus::kAnswered) {
-      settle_answered(unit, reply, numbers, results, next);
-    } else {
-      settle_failed(unit, reply, results, next);
-    }
+    plan = settle(unit, numbers, reply);
     stop_reason = stop_reason_;
+  }
+  std::vector<ledger::ItemResult> results;
+  for (std::size_t i = 0; i < unit.items.size(); ++i) {
+    ItemOutcome& out = plan.items[i];
+    results.push_back({numbers[i], unit.items[i].customer.ext_id, unit.items[i].customer.hash,
+                       out.outcome, std::move(out.error_code), std::move(out.error_description)});
   }
   // Recorded before anything else happens: a stop, a wait or a crash after this loses nothing.
   ledger_.record_results(batch_id, {reply.http_status, reply.error, response.latency_ms}, results);
@@ -249,104 +268,41 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
                       "certificate names. Nothing more was sent.");
   }
   if (!stop_reason.empty()) throw UndeliveredError(stop_reason);
-  queue_follow_ups(std::move(next));
+  queue_follow_ups(take_follow_ups(plan, unit));
 }
 
-void BatchSender::settle_answered(Unit& unit, const amlyze::BatchReply& reply,
-                                  const std::vector<std::string>& numbers,
-                                  std::vector<ledger::ItemResult>& results, FollowUps& next) {
-  failed_in_a_row_ = 0;
-  Unit again;
-  again.attempt = unit.attempt + 1;
-  for (std::size_t i = 0; i < unit.items.size(); ++i) {
-    Pending& p = unit.items[i];
-    ledger::ItemResult& r = results[i];
-    const auto found = reply.items.find(numbers[i]);
-    if (found == reply.items.end()) {
-      r.error_description = "no result for this communicationNumber in the answer";
-      if (unit.attempt < backoff_.settings().max_attempts) {
-        again.items.push_back(std::move(p));
-      } else {
-        ++counts_.failed;
-        note_unfinished(p.customer.changed_at);
-      }
-    } else if (found->second.accepted) {
-      r.outcome = ledger::Outcome::kAccepted;
-      r.error_description.clear();
-      ++(p.action == kCreate ? counts_.created : counts_.updated);
-    } else {
-      r.outcome = ledger::Outcome::kRejected;
-      r.error_code = found->second.error_code;
-      r.error_description = found->second.error_description;
-      // CREATE of a customer AMLYZE has, or UPDATE of one it lacks: the ledger was behind
-      // (a lost ledger, or a crash between sending and recording). Never branch on the text.
-      if (r.error_code == "C004" && !p.flipped) {
-        next.resends.push_back(
-            {std::move(p.customer), p.action == kCreate ? kUpdate : kCreate, true});
-      } else {
-        ++counts_.rejected;
-      }
-    }
-  }
-  if (!again.items.empty()) next.units.push_back(std::move(again));
+AnswerPlan BatchSender::settle(const Unit& unit, const std::vector<std::string>& numbers,
+                              const amlyze::BatchReply& reply) {
+  std::vector<SentItem> sent;
+  sent.reserve(unit.items.size());
+  for (const Pending& p : unit.items) sent.push_back({p.action, p.flipped});
+  AnswerPlan plan = plan_answer(
+      sent, numbers, reply, answer_context(backoff_, unit.attempt, failed_in_a_row_, reply));
+  counts_.created += plan.counts.created;
+  counts_.updated += plan.counts.updated;
+  counts_.rejected += plan.counts.rejected;
+  counts_.failed += plan.counts.failed;
+  counts_.http_retries += plan.counts.http_retries;
+  for (std::size_t i : plan.unfinished) note_unfinished(unit.items[i].customer.changed_at);
+  failed_in_a_row_ = plan.failed_in_a_row;
+  if (!plan.stop_reason.empty()) stop_reason_ = plan.stop_reason;
+  if (plan.pause_ms) pause_all(*plan.pause_ms);
+  log_verdict(plan, unit.items.size(), unit.attempt, unit.items[0].customer.ext_id, reply.error);
+  return plan;
 }
 
-void BatchSender::settle_failed(Unit& unit, const amlyze::BatchReply& reply,
-                                std::vector<ledger::ItemResult>& results, FollowUps& next) {
-  const bool splittable =
-      reply.status == BatchStatus::kBadRequest || reply.status == BatchStatus::kBatchError;
-  if (splittable && unit.items.size() > 1) {
-    // One bad customer can break the whole request: halve until it stands alone.
-    for (auto& r : results) r.error_description += " (batch split to isolate the cause)";
-    const auto middle = unit.items.begin() + static_cast<long>(unit.items.size() / 2);
-    Unit first{{std::make_move_iterator(unit.items.begin()), std::make_move_iterator(middle)},
-               unit.attempt};
-    Unit second{{std::make_move_iterator(middle), std::make_move_iterator(unit.items.end())},
-                unit.attempt};
-    next.units.push_back(std::move(first));
-    next.units.push_back(std::move(second));
-    log_warn("batch of " + std::to_string(results.size()) + " failed (" + reply.error.substr(0, 60) +
-             "): splitting it to isolate the cause");
-    return;
+BatchSender::FollowUps BatchSender::take_follow_ups(const AnswerPlan& plan, Unit& unit) {
+  FollowUps next;
+  for (const FollowUpUnit& follow_up : plan.units) {
+    Unit again;
+    again.attempt = follow_up.attempt;
+    for (std::size_t i : follow_up.items) again.items.push_back(std::move(unit.items[i]));
+    next.units.push_back(std::move(again));
   }
-  if (reply.status == BatchStatus::kBadRequest) {
-    // A single customer the server refuses as a request: poison, final until its data changes.
-    results[0].outcome = ledger::Outcome::kRejected;
-    results[0].error_code = "HTTP" + std::to_string(reply.http_status.value_or(400));
-    ++counts_.rejected;
-    failed_in_a_row_ = 0;
-    log_warn("customer " + unit.items[0].customer.ext_id + " breaks the request: " + reply.error);
-    return;
+  for (const Resend& resend : plan.resends) {
+    next.resends.push_back({std::move(unit.items[resend.item].customer), resend.action, true});
   }
-  if (reply.status != BatchStatus::kRetryable && reply.status != BatchStatus::kBatchError) return;
-  const auto delay = backoff_.next_delay_ms(unit.attempt + 1, reply.retry_after_seconds);
-  if (!delay) {
-    give_up(unit, reply.error);
-    return;
-  }
-  for (auto& r : results) r.error_description += " (will retry)";
-  log_warn("batch of " + std::to_string(unit.items.size()) + " failed (" +
-           reply.error.substr(0, 80) + "): attempt " + std::to_string(unit.attempt + 1) + " in " +
-           std::to_string(*delay) + " ms");
-  ++counts_.http_retries;
-  next.units.push_back({std::move(unit.items), unit.attempt + 1});
-  unit.items.clear();
-  pause_all(*delay);
-}
-
-void BatchSender::give_up(const Unit& unit, const std::string& error) {
-  counts_.failed += static_cast<long long>(unit.items.size());
-  for (const Pending& p : unit.items) note_unfinished(p.customer.changed_at);
-  ++failed_in_a_row_;
-  log_warn("batch of " + std::to_string(unit.items.size()) + " customers failed after " +
-           std::to_string(unit.attempt) + " attempts; they stay failed for the next run");
-  if (failed_in_a_row_ >= backoff_.settings().max_failed_batches) {
-    stop_reason_ =
-        std::to_string(failed_in_a_row_) +
-        " batches in a row failed: AMLYZE could not take them (last: " + error.substr(0, 80) +
-        "); stopping the run. Everything sent is in the ledger; nothing is lost, the "
-        "next run resends the rest.";
-  }
+  return next;
 }
 
 }  // namespace etl::sync

@@ -6,6 +6,8 @@
 // - a whole-batch 400/413/500 split in halves until the customer(s) that cause it are alone;
 // - 401/403, a wrong URL and a certificate that fails verification stop the run at once;
 //   `max_failed_batches` consecutive failed batches stop it too (UndeliveredError: exit 5).
+// What each answer means is decided by plan_answer (sync/answer_plan.hpp), apart from the
+// threads; this class applies the plan: ledger, queues, counters, pauses, log.
 // Requests go out from sender threads, one per HTTP poster (amlyze.max_in_flight), so the extract
 // and transform of the next rows overlap with the round trips and several batches can be in
 // flight; add() blocks when `queue_limit` customers wait (bounded memory). A retry's wait
@@ -31,6 +33,8 @@
 #include "amlyze/batch_api.hpp"
 #include "amlyze/http_client.hpp"
 #include "ledger/ledger.hpp"
+#include "model/action.hpp"
+#include "sync/answer_plan.hpp"
 #include "sync/backoff.hpp"
 #include "sync/sink.hpp"
 
@@ -76,7 +80,7 @@ class BatchSender : public Sink {
   BatchSender& operator=(const BatchSender&) = delete;
 
   // Queues a customer. Rethrows the error that stopped the senders, if one did.
-  void add(model::Customer customer, const std::string& action) override;
+  void add(model::Customer customer, model::Action action) override;
   // Sends everything queued and ends the senders. Throws AuthError, AmlyzeError (wrong URL,
   // TLS verification), UndeliveredError (too many failed batches) or InterruptedError, always
   // after recording what was sent.
@@ -94,7 +98,7 @@ class BatchSender : public Sink {
  private:
   struct Pending {
     model::Customer customer;
-    std::string action;
+    model::Action action = model::Action::kCreate;
     bool flipped = false;  // already resent once after C004
   };
   struct Unit {
@@ -121,16 +125,13 @@ class BatchSender : public Sink {
   // Holds every sender back `wait_ms` from now (a retry's backoff). Call with mutex_ held.
   void pause_all(long long wait_ms);
   void queue_follow_ups(FollowUps follow_ups);
-  // Per-item outcomes of an answered batch. Call with mutex_ held (as the two below).
-  void settle_answered(Unit& unit, const amlyze::BatchReply& reply,
-                       const std::vector<std::string>& numbers,
-                       std::vector<ledger::ItemResult>& results, FollowUps& next);
-  // The whole batch failed: retry later, split, or give up, per the answer.
-  void settle_failed(Unit& unit, const amlyze::BatchReply& reply,
-                     std::vector<ledger::ItemResult>& results, FollowUps& next);
-  // Records the unit's customers as failed (`error`: the last attempt's); too many in a row
-  // set stop_reason_.
-  void give_up(const Unit& unit, const std::string& error);
+  // Decides what the answer means (plan_answer) and applies it to the run's shared state:
+  // counters, failed batches in a row, stop reason, pause, watermark bound, log. Call with
+  // mutex_ held.
+  AnswerPlan settle(const Unit& unit, const std::vector<std::string>& numbers,
+                    const amlyze::BatchReply& reply);
+  // The plan's follow-ups with the unit's customers moved into them.
+  static FollowUps take_follow_ups(const AnswerPlan& plan, Unit& unit);
   void note_unfinished(const std::string& changed_at);
 
   SenderSettings settings_;

@@ -41,8 +41,8 @@ DryRunWriter::DryRunWriter(std::filesystem::path dir, std::size_t batch_size,
   if (!held_back_) throw ConfigError(dir_.string() + ": cannot write held-back.jsonl");
 }
 
-void DryRunWriter::add(model::Customer customer, const std::string& action) {
-  ++(action == "CREATE" ? creates_ : updates_);
+void DryRunWriter::add(model::Customer customer, model::Action action) {
+  ++(action == model::Action::kCreate ? creates_ : updates_);
   batch_.emplace_back(std::move(customer), action);
   if (batch_.size() >= batch_size_) flush();
 }

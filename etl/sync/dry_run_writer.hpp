@@ -18,7 +18,7 @@ class DryRunWriter : public Sink {
  public:
   DryRunWriter(std::filesystem::path dir, std::size_t batch_size, ledger::RunCounts& counts);
 
-  void add(model::Customer customer, const std::string& action) override;
+  void add(model::Customer customer, model::Action action) override;
   void flush() override;
 
   // One line per customer held back before sending (invalid, duplicate).
@@ -31,7 +31,7 @@ class DryRunWriter : public Sink {
   std::filesystem::path dir_;
   std::size_t batch_size_;
   ledger::RunCounts& counts_;
-  std::vector<std::pair<model::Customer, std::string>> batch_;
+  std::vector<std::pair<model::Customer, model::Action>> batch_;
   std::size_t batch_number_ = 0;
   long long creates_ = 0;
   long long updates_ = 0;

@@ -224,7 +224,8 @@ class RunLoop {
         return;
       case Decision::kCreate:
       case Decision::kUpdate:
-        return sink_->add(std::move(c), decision == Decision::kCreate ? "CREATE" : "UPDATE");
+        return sink_->add(std::move(c), decision == Decision::kCreate ? model::Action::kCreate
+                                                                      : model::Action::kUpdate);
     }
   }
 

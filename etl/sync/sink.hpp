@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ledger/ledger.hpp"
+#include "model/action.hpp"
 #include "model/customer.hpp"
 
 namespace etl::sync {
@@ -16,8 +17,8 @@ namespace etl::sync {
 class Sink {
  public:
   virtual ~Sink() = default;
-  // Queues a valid customer with its action (CREATE | UPDATE); may send a full batch.
-  virtual void add(model::Customer customer, const std::string& action) = 0;
+  // Queues a valid customer with its action; may send a full batch.
+  virtual void add(model::Customer customer, model::Action action) = 0;
   // Sends whatever is queued.
   virtual void flush() = 0;
   // While held, add() only queues: the run holds the first rows back until they are all checked,
