@@ -4,7 +4,6 @@
 // ledger stamped), read-only commands that create nothing, and null where a path belongs.
 #include <doctest/doctest.h>
 #include <pwd.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,9 +13,11 @@
 
 #include "ledger/sqlite.hpp"
 #include "support/etl_harness.hpp"
+#include "support/old_ledger.hpp"
 #include "util/text.hpp"
 
 using etl::test::EtlHarness;
+using etl::test::make_sqlite;
 namespace fs = std::filesystem;
 
 namespace {
@@ -44,34 +45,11 @@ unsigned mode_of(const fs::path& path) {
 
 std::string bytes(const fs::path& file) { return etl::read_file(file.string()); }
 
-// Writes a SQLite file the way another program would (not through the job's wrapper).
-void make_sqlite(const fs::path& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) ==
-          SQLITE_OK);
-  char* error = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  const std::string why = error != nullptr ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  REQUIRE_MESSAGE(rc == SQLITE_OK, why);
-}
-
 // A ledger as the version before the application id made it: migrations 0001-0003, WAL, a run.
 void make_unstamped_ledger(const fs::path& file) {
-  std::string sql =
-      "PRAGMA journal_mode = WAL; CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-      "name TEXT NOT NULL, applied_at TEXT NOT NULL);";
-  for (const char* name :
-       {"0001_init.sql", "0002_run_http_counts.sql", "0003_in_flight_index.sql"}) {
-    sql += etl::read_file(etl::test::source_path(std::string("migrations/ledger/") + name));
-    sql += ";INSERT INTO schema_migrations VALUES (" + std::to_string(std::stoi(name)) + ", '" +
-           name + "', '2026-01-01T00:00:00Z');";
-  }
-  sql +=
-      "INSERT INTO runs (command, mode, started_at, outcome, version) "
-      "VALUES ('run', 'full', '2026-01-01T00:00:00Z', 'succeeded', '0.9');";
-  make_sqlite(file, sql);
+  make_sqlite(file, "PRAGMA journal_mode = WAL;" + etl::test::old_ledger_schema_sql(3) +
+                        "INSERT INTO runs (command, mode, started_at, outcome, version) "
+                        "VALUES ('run', 'full', '2026-01-01T00:00:00Z', 'succeeded', '0.9');");
 }
 
 // Every file in `dir` other than the ones listed.

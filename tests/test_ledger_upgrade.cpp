@@ -1,0 +1,286 @@
+// What the rewritten write path (issue 11) does with what earlier versions and killed runs left:
+// migration 0005 on a ledger made by the schema-4 version (every customer keeps its columns, gets
+// an id its submissions point at, and reads and audit queries still answer), and the customer
+// rows a run killed before writing them back, rebuilt from its submissions by the next run.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ledger/ledger.hpp"
+#include "support/etl_harness.hpp"
+#include "support/ledger_probe.hpp"
+#include "support/old_ledger.hpp"
+
+using etl::ledger::Ledger;
+using etl::ledger::Outcome;
+using etl::test::LedgerProbe;
+using Rows = std::vector<std::vector<std::string>>;
+
+namespace {
+
+constexpr long long kAmlz = 0x414D4C7A;  // "AMLz", the application id
+
+// A ledger of the schema-4 version, as its code wrote the rows: a run that sent C1-C3 and held
+// back C4 and a row without customerExtId, then a validate run that sent V9, which has no
+// customers row (validate changes no state). Customers were inserted out of extId order.
+void make_schema4_ledger(const std::filesystem::path& file) {
+  etl::test::make_sqlite(
+      file,
+      "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
+          etl::test::old_ledger_schema_sql(4) + R"(
+INSERT INTO runs (run_id, command, mode, started_at, finished_at, outcome, exit_code, extracted,
+                  created, rejected, invalid, failed, batches, version, timeout_seconds)
+VALUES (1, 'run', 'full', '2026-12-01T02:00:00.000Z', '2026-12-01T02:00:05.000Z', 'partial', 3,
+        5, 1, 1, 2, 1, 1, '0.9', 30),
+       (2, 'validate', 'full', '2026-12-02T02:00:00.000Z', '2026-12-02T02:00:01.000Z',
+        'succeeded', 0, 1, 0, 0, 0, 0, 1, '0.9', 30);
+INSERT INTO batches VALUES
+  (1, 1, 'batch-customers', 3, 900, 200, NULL, 40, '2026-12-01T02:00:01.000Z',
+   '2026-12-01T02:00:01.040Z'),
+  (2, 2, 'validate-batch-customers', 1, 300, 200, NULL, 10, '2026-12-02T02:00:00.500Z',
+   '2026-12-02T02:00:00.510Z');
+INSERT INTO submissions VALUES
+  (1, 1, 1, 'C1', 'n-1', 'CREATE', 'h1', 'accepted', NULL, NULL, '2026-12-01T02:00:01.000Z',
+   '2026-12-01T02:00:01.040Z'),
+  (2, 1, 1, 'C2', 'n-2', 'CREATE', 'h2', 'rejected', 'C007', 'bad birth date',
+   '2026-12-01T02:00:01.000Z', '2026-12-01T02:00:01.040Z'),
+  (3, 1, 1, 'C3', 'n-3', 'CREATE', 'h3', 'failed', NULL, 'timeout',
+   '2026-12-01T02:00:01.000Z', '2026-12-01T02:00:01.040Z'),
+  (4, 1, NULL, 'C4', NULL, NULL, 'h4', 'invalid', 'ETL.REQUIRED', 'name missing',
+   '2026-12-01T02:00:02.000Z', '2026-12-01T02:00:02.000Z'),
+  (5, 1, NULL, NULL, NULL, NULL, 'h5', 'invalid', 'ETL.NO_EXT_ID', 'no customerExtId',
+   '2026-12-01T02:00:02.000Z', '2026-12-01T02:00:02.000Z'),
+  (6, 2, 2, 'V9', 'n-6', 'CREATE', 'h9', 'accepted', NULL, NULL, '2026-12-02T02:00:00.500Z',
+   '2026-12-02T02:00:00.510Z');
+INSERT INTO customers VALUES
+  ('C3', 'INDIVIDUAL', NULL, NULL, 'h3', 'failed', NULL, '2026-11-30 09:00:00+00', 1, 1,
+   '2026-12-01T02:00:01.040Z'),
+  ('C1', 'ORGANIZATION', 'h1', '2026-12-01T02:00:01.040Z', 'h1', 'accepted', NULL,
+   '2026-11-30 08:00:00+00', 1, 1, '2026-12-01T02:00:01.040Z'),
+  ('C4', 'INDIVIDUAL', NULL, NULL, 'h4', 'invalid', 'ETL.REQUIRED', '2026-11-30 11:00:00+00', 1,
+   0, '2026-12-01T02:00:02.000Z'),
+  ('C2', 'INDIVIDUAL', 'h0', '2026-11-01T02:00:00.000Z', 'h2', 'rejected', 'C007',
+   '2026-11-30 10:00:00+00', 1, 3, '2026-12-01T02:00:01.040Z');
+INSERT INTO sync_state VALUES ('watermark', '2026-11-30 23:59:00+00', 1,
+                               '2026-12-01T02:00:05.000Z');
+)");
+}
+
+// Every documented column of the `customers` rows that match `where`, by customerExtId.
+Rows customer_columns(const LedgerProbe& probe, const std::string& where = "1") {
+  return probe.rows(
+      "SELECT customer_ext_id, entity_type, accepted_hash, accepted_at, last_hash, last_outcome, "
+      "last_error_code, last_changed_at, last_seen_run, attempts, updated_at FROM customers "
+      "WHERE " + where + " ORDER BY customer_ext_id");
+}
+
+// Sends `ids` as one batch of `run` and records `outcomes` for them (kInFlight: no answer).
+long long send(Ledger& ledger, long long run, const std::vector<std::string>& ids,
+               const std::vector<Outcome>& outcomes) {
+  std::vector<etl::ledger::Intent> intents;
+  std::vector<etl::ledger::ItemResult> results;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const std::string number = "r" + std::to_string(run) + "-" + ids[i];
+    intents.push_back({ids[i], number, "CREATE", "h" + ids[i]});
+    if (outcomes[i] == Outcome::kInFlight) continue;
+    const std::string code = outcomes[i] == Outcome::kRejected ? "C007" : "";
+    results.push_back({number, ids[i], "h" + ids[i], outcomes[i], code, ""});
+  }
+  const long long batch = ledger.record_intents(run, "batch-customers", 100, intents);
+  if (!results.empty()) ledger.record_results(batch, {200, "", 5}, results);
+  return batch;
+}
+
+// Runs `work` on a Ledger at `file` in a child process, which then ends as a kill would: no
+// destructor, no flush. Call it before any Ledger exists in this process (fork copies no
+// worker thread). Returns the child's exit status: 0 when `work` ran to the end.
+int run_and_kill(const std::filesystem::path& file, const std::function<void(Ledger&)>& work) {
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    try {
+      auto* ledger = new Ledger(file);  // never deleted: its destructor would flush
+      work(*ledger);
+    } catch (...) {
+      std::_Exit(1);
+    }
+    std::_Exit(0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// What a reader of the file sees of C1-C3 (a connection of its own, after the writer's flush):
+// outcome, accepted hash, error code, attempts, and whether customer_id is the one each
+// submission names.
+constexpr const char kRebuiltSql[] =
+    "SELECT c.customer_ext_id, c.last_outcome, coalesce(c.accepted_hash, '-'), "
+    "coalesce(c.last_error_code, '-'), c.attempts, "
+    "(SELECT count(*) FROM submissions s WHERE s.customer_ext_id = c.customer_ext_id AND "
+    "s.customer_id = c.customer_id) AS linked FROM customers c ORDER BY 1";
+
+const Rows kRebuilt = {{"C1", "accepted", "hC1", "-", "1", "1"},
+                       {"C2", "rejected", "-", "C007", "1", "1"},
+                       {"C3", "failed", "-", "-", "1", "1"}};
+
+}  // namespace
+
+TEST_SUITE("ledger") {
+  TEST_CASE("migration 0005 on a schema-4 ledger keeps every customer and links submissions") {
+    etl::test::TempDir dir;
+    const auto file = dir.path() / "ledger.sqlite";
+    make_schema4_ledger(file);
+    LedgerProbe probe(file);
+    const Rows before = customer_columns(probe);
+    REQUIRE(before.size() == 4);
+    Ledger ledger(file);
+    ledger.flush();
+
+    CHECK(probe.number("SELECT max(version) FROM schema_migrations") >= 5);
+    CHECK(probe.number("PRAGMA application_id") == kAmlz);
+    CHECK(customer_columns(probe) == before);
+    CHECK(probe.number("SELECT count(DISTINCT customer_id) FROM customers") == 4);
+    // Each submission names the customer of its customerExtId; none where there is no row.
+    CHECK(probe.rows("SELECT s.submission_id, coalesce(s.customer_ext_id, '-'), "
+                     "coalesce(c.customer_ext_id, '-') FROM submissions s LEFT JOIN customers c "
+                     "ON c.customer_id = s.customer_id ORDER BY s.submission_id") ==
+          Rows{{"1", "C1", "C1"}, {"2", "C2", "C2"}, {"3", "C3", "C3"},
+               {"4", "C4", "C4"}, {"5", "-", "-"},   {"6", "V9", "-"}});
+    CHECK(probe.number("SELECT count(*) FROM submissions WHERE customer_id IS NULL") == 2);
+
+    const auto c2 = ledger.customer("C2").value();
+    CHECK(c2.last_outcome == "rejected");
+    CHECK(c2.last_error_code == "C007");
+    CHECK(c2.last_hash == std::optional<std::string>("h2"));
+    CHECK(c2.accepted_hash == std::optional<std::string>("h0"));
+    CHECK(c2.last_seen_run == 1);
+    CHECK(ledger.customer("C1").value().accepted_hash == std::optional<std::string>("h1"));
+    CHECK_FALSE(ledger.customer("V9").has_value());
+    CHECK(ledger.watermark() == std::optional<std::string>("2026-11-30 23:59:00+00"));
+
+    SUBCASE("customers touched and sent after the upgrade") {
+      const long long old_max = probe.number("SELECT max(customer_id) FROM customers");
+      const long long c3_id = probe.number("SELECT customer_id FROM customers "
+                                           "WHERE customer_ext_id = 'C3'");
+      const long long run = ledger.begin_run("run", "incremental", 30);
+      CHECK(ledger.resolve_abandoned(run) == 0);
+      for (const char* id : {"N1", "C3", "V9"}) {
+        ledger.touch(run, id, "INDIVIDUAL", std::string("h") + id, "2026-12-04 10:00:00+00");
+      }
+      send(ledger, run, {"N1", "C3", "V9"}, {Outcome::kAccepted, Outcome::kAccepted,
+                                             Outcome::kAccepted});
+      ledger.flush();
+      const Rows ids = probe.rows("SELECT customer_ext_id, customer_id, attempts FROM customers "
+                                  "WHERE customer_ext_id IN ('N1', 'C3', 'V9') ORDER BY 1");
+      REQUIRE(ids.size() == 3);
+      CHECK(ids[0] == std::vector<std::string>{"C3", std::to_string(c3_id), "2"});
+      CHECK(std::stoll(ids[1][1]) > old_max);  // N1
+      CHECK(std::stoll(ids[2][1]) > old_max);  // V9: first seen by a run that keeps state
+      CHECK(ids[1][1] != ids[2][1]);
+      CHECK(probe.number("SELECT count(*) FROM submissions s JOIN customers c ON "
+                         "c.customer_id = s.customer_id WHERE s.run_id = " +
+                         std::to_string(run) + " AND c.customer_ext_id = s.customer_ext_id") == 3);
+      CHECK(ledger.customer("C3").value().last_outcome == "accepted");
+      // The validate run's submission keeps no id; the history still shows it.
+      const auto v9 = ledger.audit_query("customer_history.sql", {{":ext_id", "V9"}});
+      CHECK(v9.rows.size() == 2);
+    }
+
+    SUBCASE("audit and status reads") {
+      const auto history = ledger.audit_query("customer_history.sql", {{":ext_id", "C2"}});
+      REQUIRE(history.rows.size() == 1);
+      CHECK(history.columns.at(5) == "outcome");
+      CHECK(history.rows[0].at(0) == "1");         // run_id
+      CHECK(history.rows[0].at(4) == "n-2");       // communication_number
+      CHECK(history.rows[0].at(5) == "rejected");  // outcome
+      CHECK(history.rows[0].at(6) == "C007");      // error_code
+      CHECK(history.rows[0].at(8) == "200");       // http_status
+      CHECK(ledger.audit_query("customer_history.sql", {{":ext_id", "V9"}}).rows.size() == 1);
+      CHECK(ledger.audit_query("customers_by_outcome.sql").rows.size() == 4);
+      CHECK(ledger.audit_query("recent_runs.sql").rows.size() == 2);
+      const auto run1 = ledger.run_summary(1).value();
+      CHECK(run1.outcome == "partial");
+      CHECK(run1.exit_code == std::optional<int>(3));
+      CHECK(run1.counts.rejected == 1);
+      CHECK(run1.counts.invalid == 2);
+      CHECK(ledger.has_run(2));
+      CHECK(ledger.last_success_unix().has_value());
+      CHECK(ledger.retry_candidates(std::nullopt) == std::vector<std::string>{"C2", "C3"});
+    }
+  }
+
+  TEST_CASE("customer rows a killed run never wrote back are rebuilt from its submissions") {
+    etl::test::TempDir dir;
+    const auto file = dir.path() / "ledger.sqlite";
+    LedgerProbe probe(file);
+    Rows flushed;  // rows the child wrote back before the kill: kept as they were
+    SUBCASE("killed with batch 1 answered and batch 2 in flight, no row written back") {
+      const int status = run_and_kill(file, [](Ledger& ledger) {
+        const long long run = ledger.begin_run("run", "full", 30);
+        for (const char* id : {"C1", "C2", "C3"}) {
+          ledger.touch(run, id, "INDIVIDUAL", std::string("h") + id, "2026-12-04 10:00:00+00");
+        }
+        send(ledger, run, {"C1", "C2"}, {Outcome::kAccepted, Outcome::kRejected});
+        send(ledger, run, {"C3"}, {Outcome::kInFlight});  // commits batch 1's answers
+      });
+      REQUIRE(status == 0);
+      // What the kill left: answers and intents on disk, no customer row.
+      REQUIRE(probe.number("SELECT count(*) FROM customers") == 0);
+      REQUIRE(probe.rows("SELECT customer_ext_id, outcome FROM submissions ORDER BY 1") ==
+              Rows{{"C1", "accepted"}, {"C2", "rejected"}, {"C3", "in_flight"}});
+    }
+    SUBCASE("killed right after a flush with one batch in flight") {
+      const int status = run_and_kill(file, [](Ledger& ledger) {
+        const long long run = ledger.begin_run("run", "full", 30);
+        for (const char* id : {"C1", "C2", "C3"}) {
+          ledger.touch(run, id, "INDIVIDUAL", std::string("h") + id, "2026-12-04 10:00:00+00");
+        }
+        send(ledger, run, {"C1"}, {Outcome::kAccepted});
+        send(ledger, run, {"C2"}, {Outcome::kRejected});
+        send(ledger, run, {"C3"}, {Outcome::kInFlight});
+        ledger.flush();
+      });
+      REQUIRE(status == 0);
+      REQUIRE(probe.rows("SELECT customer_ext_id, last_outcome FROM customers ORDER BY 1") ==
+              Rows{{"C1", "accepted"}, {"C2", "rejected"}, {"C3", "in_flight"}});
+      flushed = customer_columns(probe, "customer_ext_id <> 'C3'");
+    }
+    Ledger ledger(file);
+    const long long run = ledger.begin_run("run", "incremental", 30);
+    CHECK(ledger.resolve_abandoned(run) == 1);
+
+    const auto c1 = ledger.customer("C1").value();
+    CHECK(c1.last_outcome == "accepted");
+    CHECK(c1.accepted_hash == std::optional<std::string>("hC1"));
+    const auto c2 = ledger.customer("C2").value();
+    CHECK(c2.last_outcome == "rejected");
+    CHECK(c2.last_error_code == "C007");
+    CHECK_FALSE(c2.accepted_hash.has_value());
+    CHECK(ledger.customer("C3").value().last_outcome == "failed");
+
+    ledger.flush();
+    CHECK(probe.rows(kRebuiltSql) == kRebuilt);
+    CHECK(probe.value("SELECT outcome FROM submissions WHERE customer_ext_id = 'C3'") ==
+          "unknown");
+    CHECK(probe.number("SELECT count(*) FROM customers WHERE customer_ext_id = 'C1' AND "
+                       "accepted_at IS NOT NULL") == 1);
+    CHECK(probe.number("SELECT count(DISTINCT customer_id) FROM customers") == 3);
+    if (!flushed.empty()) CHECK(customer_columns(probe, "customer_ext_id <> 'C3'") == flushed);
+
+    // A second resolve finds nothing left to do and rewrites no row.
+    const Rows settled = customer_columns(probe);
+    const std::string through =
+        probe.value("SELECT value FROM sync_state WHERE key = 'customers_through'");
+    CHECK(ledger.resolve_abandoned(run) == 0);
+    ledger.flush();
+    CHECK(customer_columns(probe) == settled);
+    CHECK(probe.value("SELECT value FROM sync_state WHERE key = 'customers_through'") == through);
+  }
+}
