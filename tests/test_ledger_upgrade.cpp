@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ledger/ledger.hpp"
+#include "model/action.hpp"
 #include "support/etl_harness.hpp"
 #include "support/ledger_probe.hpp"
 #include "support/old_ledger.hpp"
@@ -87,7 +88,7 @@ long long send(Ledger& ledger, long long run, const std::vector<std::string>& id
   std::vector<etl::ledger::ItemResult> results;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const std::string number = "r" + std::to_string(run) + "-" + ids[i];
-    intents.push_back({ids[i], number, "CREATE", "h" + ids[i]});
+    intents.push_back({ids[i], number, etl::model::Action::kCreate, "h" + ids[i]});
     if (outcomes[i] == Outcome::kInFlight) continue;
     const std::string code = outcomes[i] == Outcome::kRejected ? "C007" : "";
     results.push_back({number, ids[i], "h" + ids[i], outcomes[i], code, ""});

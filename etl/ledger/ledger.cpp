@@ -356,9 +356,10 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
 
 void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
                             const std::vector<ItemResult>& results) {
+  // When the answer came, not when the worker gets to it: a retry's pause is measured from it.
+  const std::string now = utc_now_iso();
   worker_->post([=] {
     open_group();
-    const std::string now = utc_now_iso();
     Statement& a = stmts_->answer;
     a.bind_optional(1, answer.http_status ? std::optional<long long>(*answer.http_status)
                                           : std::nullopt);

@@ -146,8 +146,9 @@ void BatchSender::wait_for_resume() {
   long long remaining_ms = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Rounded up: a pause of a second never ends a fraction of a millisecond early.
     remaining_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(resume_at_ - Clock::now()).count();
+        std::chrono::ceil<std::chrono::milliseconds>(resume_at_ - Clock::now()).count();
   }
   if (remaining_ms > 0) sleep_unless_stopped(remaining_ms);
 }
