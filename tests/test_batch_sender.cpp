@@ -60,10 +60,16 @@ struct Fixture {
   etl::sync::BatchSender sender(FakePoster& http, std::size_t batch_size = 10,
                                 int max_failed_batches = 3) {
     etl::sync::RetrySettings retry{3, 5, 20, 10000, max_failed_batches};
-    return etl::sync::BatchSender(
-        {"http://amlyze/amlyze-ws-rest/batch-customers", "batch-customers", "secret", "TOKEN",
-         batch_size, run, retry, {}},
-        ledger, http, counts, etl::sync::Backoff(retry, [] { return 0.5; }));
+    return etl::sync::BatchSender({"http://amlyze/amlyze-ws-rest/batch-customers",
+                                   "batch-customers",
+                                   "secret",
+                                   "TOKEN",
+                                   batch_size,
+                                   run,
+                                   retry,
+                                   {}},
+                                  ledger, http, counts,
+                                  etl::sync::Backoff(retry, [] { return 0.5; }));
   }
 
   void add(etl::sync::BatchSender& s, int n) {
@@ -108,10 +114,10 @@ TEST_SUITE("delivery") {
 
   TEST_CASE("backoff grows, is capped, jittered, floored by Retry-After, and bounded") {
     etl::sync::Backoff b({5, 100, 1000, 2500, 3}, [] { return 0.999; });
-    CHECK(b.next_delay_ms(2, std::nullopt).value() == 99);    // 50 + 0.999 * 50
+    CHECK(b.next_delay_ms(2, std::nullopt).value() == 99);  // 50 + 0.999 * 50
     CHECK(b.next_delay_ms(3, std::nullopt).value() == 199);
     CHECK(b.next_delay_ms(5, std::nullopt).value() == 799);
-    CHECK(b.next_delay_ms(5, 2).value() == 2000);             // Retry-After wins
+    CHECK(b.next_delay_ms(5, 2).value() == 2000);               // Retry-After wins
     CHECK_FALSE(b.next_delay_ms(6, std::nullopt).has_value());  // attempts used up
     b.spent(2000);
     CHECK_FALSE(b.next_delay_ms(5, std::nullopt).has_value());  // budget used up
@@ -121,7 +127,8 @@ TEST_SUITE("delivery") {
 
   TEST_CASE("503 twice then success: delivered with a fresh number per attempt") {
     Fixture f;
-    FakePoster http([](const json& r, int call) { return call <= 2 ? status(503, 0) : accept_all(r); });
+    FakePoster http(
+        [](const json& r, int call) { return call <= 2 ? status(503, 0) : accept_all(r); });
     auto s = f.sender(http);
     f.add(s, 4);
     s.flush();
@@ -167,8 +174,8 @@ TEST_SUITE("delivery") {
     Fixture f;
     FakePoster http([](const json& r, int) {
       if (!contains_customer(r, "C3")) return accept_all(r);
-      return etl::amlyze::HttpResponse{500, R"({"errorCode":"500","errorDescription":"Processing failed"})",
-                                       "", {}, {}, 1};
+      return etl::amlyze::HttpResponse{
+          500, R"({"errorCode":"500","errorDescription":"Processing failed"})", "", {}, {}, 1};
     });
     auto s = f.sender(http, 8);
     f.add(s, 8);

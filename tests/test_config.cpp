@@ -35,8 +35,8 @@ TEST_SUITE("config") {
   }
 
   TEST_CASE("out-of-range and wrongly typed values are refused") {
-    CHECK(error_of(R"({"amlyze": {"batch_size": 0}})").find("amlyze.batch_size: must be a whole number from 1") !=
-          std::string::npos);
+    CHECK(error_of(R"({"amlyze": {"batch_size": 0}})")
+              .find("amlyze.batch_size: must be a whole number from 1") != std::string::npos);
     CHECK(error_of(R"({"amlyze": {"batch_size": "500"}})").find("must be a whole number") !=
           std::string::npos);
     CHECK(error_of(R"({"amlyze": {"base_url": "ftp://x"}})").find("must start with https://") !=
@@ -61,7 +61,8 @@ TEST_SUITE("config") {
       "source": { "extract_sql": "sql/extract.sql" },
       "amlyze": { "base_url": "https://amlyze.bank.example/", "business_unit": "LT" },
       "ledger": { "path": "/var/lib/amlyze-etl/ledger.sqlite" }
-    })", "/etc/amlyze/etl.jsonc");
+    })",
+                                       "/etc/amlyze/etl.jsonc");
     CHECK(c.source.extract_sql == "/etc/amlyze/sql/extract.sql");
     CHECK(c.source.lookback_seconds == 300);
     CHECK(c.amlyze.base_url == "https://amlyze.bank.example");

@@ -26,9 +26,11 @@ json without_numbers(json batch) {
 
 void check_example(const std::string& name) {
   etl::test::EtlHarness h(0);
-  h.config()["source"]["extract_sql"] = etl::test::source_path("tests/fixtures/examples/" + name + ".sql");
+  h.config()["source"]["extract_sql"] =
+      etl::test::source_path("tests/fixtures/examples/" + name + ".sql");
   h.config()["amlyze"]["requester"] = "BANK_ETL";
-  const json expected = read_json(etl::test::source_path("tests/fixtures/examples/" + name + ".json"));
+  const json expected =
+      read_json(etl::test::source_path("tests/fixtures/examples/" + name + ".json"));
 
   const auto dry = h.etl({"run", "--dry-run", (h.dir() / "dry").string()});
   INFO(dry.err);

@@ -58,8 +58,10 @@ TEST_SUITE("faults") {
     // sender that was already past its check when the 429 came back.
     const std::string gap_ms =
         "CAST((julianday(b.sent_at) - julianday(f.finished_at)) * 86400000 AS INTEGER)";
-    const std::string after_429 = " FROM batches b, batches f WHERE f.http_status = 429 AND "
-                                  "b.batch_id <> f.batch_id AND " + gap_ms + " > 50";
+    const std::string after_429 =
+        " FROM batches b, batches f WHERE f.http_status = 429 AND "
+        "b.batch_id <> f.batch_id AND " +
+        gap_ms + " > 50";
     CHECK(h.ledger_number("SELECT min(" + gap_ms + ")" + after_429) >= 1000);
     CHECK(h.ledger_value("SELECT http_retries FROM runs") == "1");
   }
@@ -109,11 +111,13 @@ TEST_SUITE("faults") {
       INFO(again.err);
       CHECK(again.exit_code == 0);
       check_all_delivered_once(h, 80);
-      CHECK(h.ledger_value("SELECT command || ' ' || extracted FROM runs WHERE run_id = 2") == "retry 1");
+      CHECK(h.ledger_value("SELECT command || ' ' || extracted FROM runs WHERE run_id = 2") ==
+            "retry 1");
     }
   }
 
-  TEST_CASE("a poison customer with 500 stays failed, holds the watermark, and the next run sends it") {
+  TEST_CASE(
+      "a poison customer with 500 stays failed, holds the watermark, and the next run sends it") {
     EtlHarness h(50);
     quick_retries(h);
     h.config()["amlyze"]["max_attempts"] = 2;
@@ -123,9 +127,10 @@ TEST_SUITE("faults") {
     h.sandbox().set_faults(plan);
     CHECK(h.etl({"run"}).exit_code == 5);  // AMLYZE could not take it: undelivered, not data
     CHECK(h.sandbox().customer_count() == 49);
-    CHECK(h.ledger_value("SELECT last_outcome FROM customers WHERE customer_ext_id = 'C0000009'") == "failed");
-    const std::string changed = h.ledger_value(
-        "SELECT last_changed_at FROM customers WHERE customer_ext_id = 'C0000009'");
+    CHECK(h.ledger_value("SELECT last_outcome FROM customers WHERE customer_ext_id = 'C0000009'") ==
+          "failed");
+    const std::string changed =
+        h.ledger_value("SELECT last_changed_at FROM customers WHERE customer_ext_id = 'C0000009'");
     CHECK(h.ledger_value("SELECT value FROM sync_state WHERE key = 'watermark'") <= changed);
     h.sandbox().clear_faults();
     CHECK(h.etl({"run"}).exit_code == 0);
@@ -174,9 +179,11 @@ TEST_SUITE("faults") {
     plan.reject_ext_ids = {{"C0000005", "C007"}, {"C0000006", "C016.I06"}};
     h.sandbox().set_faults(plan);
     CHECK(h.etl({"run"}).exit_code == 3);
-    CHECK(h.ledger_value("SELECT group_concat(customer_ext_id || ':' || last_error_code, ' ') FROM "
-                         "(SELECT * FROM customers WHERE last_outcome = 'rejected' ORDER BY customer_ext_id)") ==
-          "C0000005:C007 C0000006:C016.I06");
+    CHECK(
+        h.ledger_value(
+            "SELECT group_concat(customer_ext_id || ':' || last_error_code, ' ') FROM "
+            "(SELECT * FROM customers WHERE last_outcome = 'rejected' ORDER BY customer_ext_id)") ==
+        "C0000005:C007 C0000006:C016.I06");
     // Unchanged data is not resent by a run (held), only by retry.
     CHECK(h.etl({"run", "--full"}).exit_code == 3);
     CHECK(h.ledger_value("SELECT held FROM runs WHERE run_id = 2") == "2");
@@ -200,7 +207,8 @@ TEST_SUITE("faults") {
     CHECK(h.ledger_value("SELECT last_outcome || ':' || last_error_code FROM customers WHERE "
                          "customer_ext_id = 'C0000007'") == "rejected:C004");
     CHECK(h.ledger_value("SELECT group_concat(action) FROM (SELECT action FROM submissions WHERE "
-                         "customer_ext_id = 'C0000007' ORDER BY submission_id)") == "CREATE,UPDATE");
+                         "customer_ext_id = 'C0000007' ORDER BY submission_id)") ==
+          "CREATE,UPDATE");
     h.sandbox().clear_faults();
     const auto again = h.etl({"run", "--full"});
     CHECK(again.exit_code == 0);

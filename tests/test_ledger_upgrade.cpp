@@ -32,9 +32,8 @@ constexpr long long kAmlz = 0x414D4C7A;  // "AMLz", the application id
 // customers row (validate changes no state). Customers were inserted out of extId order.
 void make_schema4_ledger(const std::filesystem::path& file) {
   etl::test::make_sqlite(
-      file,
-      "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
-          etl::test::old_ledger_schema_sql(4) + R"(
+      file, "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
+                etl::test::old_ledger_schema_sql(4) + R"(
 INSERT INTO runs (run_id, command, mode, started_at, finished_at, outcome, exit_code, extracted,
                   created, rejected, invalid, failed, batches, version, timeout_seconds)
 VALUES (1, 'run', 'full', '2026-12-01T02:00:00.000Z', '2026-12-01T02:00:05.000Z', 'partial', 3,
@@ -78,7 +77,8 @@ Rows customer_columns(const LedgerProbe& probe, const std::string& where = "1") 
   return probe.rows(
       "SELECT customer_ext_id, entity_type, accepted_hash, accepted_at, last_hash, last_outcome, "
       "last_error_code, last_changed_at, last_seen_run, attempts, updated_at FROM customers "
-      "WHERE " + where + " ORDER BY customer_ext_id");
+      "WHERE " +
+      where + " ORDER BY customer_ext_id");
 }
 
 // Sends `ids` as one batch of `run` and records `outcomes` for them (kInFlight: no answer).
@@ -152,8 +152,12 @@ TEST_SUITE("ledger") {
     CHECK(probe.rows("SELECT s.submission_id, coalesce(s.customer_ext_id, '-'), "
                      "coalesce(c.customer_ext_id, '-') FROM submissions s LEFT JOIN customers c "
                      "ON c.customer_id = s.customer_id ORDER BY s.submission_id") ==
-          Rows{{"1", "C1", "C1"}, {"2", "C2", "C2"}, {"3", "C3", "C3"},
-               {"4", "C4", "C4"}, {"5", "-", "-"},   {"6", "V9", "-"}});
+          Rows{{"1", "C1", "C1"},
+               {"2", "C2", "C2"},
+               {"3", "C3", "C3"},
+               {"4", "C4", "C4"},
+               {"5", "-", "-"},
+               {"6", "V9", "-"}});
     CHECK(probe.number("SELECT count(*) FROM submissions WHERE customer_id IS NULL") == 2);
 
     const auto c2 = ledger.customer("C2").value();
@@ -168,18 +172,20 @@ TEST_SUITE("ledger") {
 
     SUBCASE("customers touched and sent after the upgrade") {
       const long long old_max = probe.number("SELECT max(customer_id) FROM customers");
-      const long long c3_id = probe.number("SELECT customer_id FROM customers "
-                                           "WHERE customer_ext_id = 'C3'");
+      const long long c3_id = probe.number(
+          "SELECT customer_id FROM customers "
+          "WHERE customer_ext_id = 'C3'");
       const long long run = ledger.begin_run("run", "incremental", 30);
       CHECK(ledger.resolve_abandoned(run) == 0);
       for (const char* id : {"N1", "C3", "V9"}) {
         ledger.touch(run, id, "INDIVIDUAL", std::string("h") + id, "2026-12-04 10:00:00+00");
       }
-      send(ledger, run, {"N1", "C3", "V9"}, {Outcome::kAccepted, Outcome::kAccepted,
-                                             Outcome::kAccepted});
+      send(ledger, run, {"N1", "C3", "V9"},
+           {Outcome::kAccepted, Outcome::kAccepted, Outcome::kAccepted});
       ledger.flush();
-      const Rows ids = probe.rows("SELECT customer_ext_id, customer_id, attempts FROM customers "
-                                  "WHERE customer_ext_id IN ('N1', 'C3', 'V9') ORDER BY 1");
+      const Rows ids = probe.rows(
+          "SELECT customer_ext_id, customer_id, attempts FROM customers "
+          "WHERE customer_ext_id IN ('N1', 'C3', 'V9') ORDER BY 1");
       REQUIRE(ids.size() == 3);
       CHECK(ids[0] == std::vector<std::string>{"C3", std::to_string(c3_id), "2"});
       CHECK(std::stoll(ids[1][1]) > old_max);  // N1
@@ -268,8 +274,7 @@ TEST_SUITE("ledger") {
 
     ledger.flush();
     CHECK(probe.rows(kRebuiltSql) == kRebuilt);
-    CHECK(probe.value("SELECT outcome FROM submissions WHERE customer_ext_id = 'C3'") ==
-          "unknown");
+    CHECK(probe.value("SELECT outcome FROM submissions WHERE customer_ext_id = 'C3'") == "unknown");
     CHECK(probe.number("SELECT count(*) FROM customers WHERE customer_ext_id = 'C1' AND "
                        "accepted_at IS NOT NULL") == 1);
     CHECK(probe.number("SELECT count(DISTINCT customer_id) FROM customers") == 3);

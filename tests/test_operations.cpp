@@ -1,7 +1,6 @@
 // What operators and auditors use: validate, report, status, metrics, JSON logs, token sources,
 // and the audit SQL files run with the sqlite3 shell against a ledger from a real run.
 #include <doctest/doctest.h>
-
 #include <sys/stat.h>
 
 #include <fstream>
@@ -46,7 +45,8 @@ std::vector<std::string> audit(const EtlHarness& h, const std::string& file,
 }  // namespace
 
 TEST_SUITE("operations") {
-  TEST_CASE("validate sends to validate-batch-customers, AMLYZE saves nothing, state is untouched") {
+  TEST_CASE(
+      "validate sends to validate-batch-customers, AMLYZE saves nothing, state is untouched") {
     EtlHarness h(60, 20);
     const auto r = h.etl({"validate"});
     INFO(r.err);
@@ -91,9 +91,14 @@ TEST_SUITE("operations") {
     // Only data problems: a success for the scheduler (SuccessExitStatus=3) and the metrics.
     CHECK(std::stoll(m["amlyze_etl_last_success_timestamp_seconds"]) > 1700000000);
     CHECK(m["amlyze_etl_last_run_batches"] == "1");
-    h.bank().exec("UPDATE core.customer SET citizenship = 'LT' WHERE kind = 'P' AND (citizenship IS NULL OR citizenship = 'XX')");
-    h.bank().exec("UPDATE core.customer SET last_name = 'Fixed' WHERE kind = 'P' AND last_name IS NULL");
-    h.bank().exec("UPDATE core.customer SET registration_country = 'LV' WHERE kind = 'O' AND registration_country IS NULL");
+    h.bank().exec(
+        "UPDATE core.customer SET citizenship = 'LT' WHERE kind = 'P' AND (citizenship IS NULL OR "
+        "citizenship = 'XX')");
+    h.bank().exec(
+        "UPDATE core.customer SET last_name = 'Fixed' WHERE kind = 'P' AND last_name IS NULL");
+    h.bank().exec(
+        "UPDATE core.customer SET registration_country = 'LV' WHERE kind = 'O' AND "
+        "registration_country IS NULL");
     REQUIRE(h.etl({"run"}).exit_code == 0);
     m = parse_metrics(slurp(file));
     const long long success = std::stoll(m["amlyze_etl_last_success_timestamp_seconds"]);
@@ -136,7 +141,8 @@ TEST_SUITE("operations") {
       h.config()["metrics"] = {{"textfile", "../metrics.prom"}};
       const auto r = h.etl({"run", "--log-level", "debug"}, {{"AMLYZE_TEST_TOKEN", ""}});
       CHECK(r.exit_code == 3);
-      const auto dry = h.etl({"run", "--dry-run", (h.dir() / "dry").string()}, {{"AMLYZE_TEST_TOKEN", ""}});
+      const auto dry =
+          h.etl({"run", "--dry-run", (h.dir() / "dry").string()}, {{"AMLYZE_TEST_TOKEN", ""}});
       const auto status = h.etl({"status"});
       std::string everything = r.out + r.err + dry.out + dry.err + status.out + status.err +
                                slurp(h.ledger_path()) + slurp(h.config_path()) +
@@ -149,8 +155,9 @@ TEST_SUITE("operations") {
     }
     SUBCASE("systemd credential") {
       etl::test::write_text(h.dir() / "credentials" / "amlyze-token", secret);
-      const auto r = h.etl({"run"}, {{"AMLYZE_TEST_TOKEN", ""},
-                                     {"CREDENTIALS_DIRECTORY", (h.dir() / "credentials").string()}});
+      const auto r =
+          h.etl({"run"}, {{"AMLYZE_TEST_TOKEN", ""},
+                          {"CREDENTIALS_DIRECTORY", (h.dir() / "credentials").string()}});
       CHECK(r.exit_code == 3);
       CHECK(h.sandbox().customer_count() == 18);
       CHECK((r.out + r.err).find(secret) == std::string::npos);

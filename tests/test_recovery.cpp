@@ -2,7 +2,6 @@
 // points, the database connection lost mid-extract, a ledger that cannot be written, late
 // commits and equal timestamps at the watermark. Real binary, real PostgreSQL, real sandbox.
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -18,8 +17,8 @@
 #include "ledger/sqlite.hpp"
 #include "sandbox/fault_plan.hpp"
 #include "support/etl_harness.hpp"
-#include "util/text.hpp"
 #include "util/ids.hpp"
+#include "util/text.hpp"
 
 using etl::sandbox::FaultPlan;
 using etl::test::EtlHarness;
@@ -67,7 +66,8 @@ TEST_SUITE("recovery") {
     CHECK(h.sandbox().stats().http_requests == requests);
   }
 
-  TEST_CASE("SIGTERM finishes the batch in flight, records it, exits 130, and the next run resumes") {
+  TEST_CASE(
+      "SIGTERM finishes the batch in flight, records it, exits 130, and the next run resumes") {
     EtlHarness h(1500);
     h.config()["amlyze"]["batch_size"] = 1;
     auto run = h.start_etl({"run"});
@@ -106,8 +106,10 @@ TEST_SUITE("recovery") {
     int kills = 0;
     for (int round = 0; round < 14; ++round) {
       if (round % 3 == 1) {  // data keeps changing between the crashes
-        h.bank().exec("UPDATE core.customer SET last_name = last_name || 'x' WHERE kind = 'P' AND "
-                      "id % 97 = " + std::to_string(round));
+        h.bank().exec(
+            "UPDATE core.customer SET last_name = last_name || 'x' WHERE kind = 'P' AND "
+            "id % 97 = " +
+            std::to_string(round));
       }
       auto run = h.start_etl({"run"});
       pause_ms(50 + static_cast<long long>(random() % 900));
@@ -144,13 +146,16 @@ TEST_SUITE("recovery") {
     CHECK(worst <= 1 + kills);
   }
 
-  TEST_CASE("the connection lost mid-extract stops the run, keeps what was sent, holds the watermark") {
+  TEST_CASE(
+      "the connection lost mid-extract stops the run, keeps what was sent, holds the watermark") {
     EtlHarness h(300);
     std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
     while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';')) sql.pop_back();
-    etl::test::write_text(h.dir() / "sql" / "dies.sql",
-                          "SELECT * FROM (" + sql + "\n) AS q WHERE CASE WHEN \"customerExtId\" = "
-                          "'C0000150' THEN pg_terminate_backend(pg_backend_pid()) ELSE true END");
+    etl::test::write_text(
+        h.dir() / "sql" / "dies.sql",
+        "SELECT * FROM (" + sql +
+            "\n) AS q WHERE CASE WHEN \"customerExtId\" = "
+            "'C0000150' THEN pg_terminate_backend(pg_backend_pid()) ELSE true END");
     h.config()["source"]["extract_sql"] = "../sql/dies.sql";
     h.config()["source"]["fetch_size"] = 50;
     h.config()["amlyze"]["batch_size"] = 20;
@@ -213,10 +218,13 @@ TEST_SUITE("recovery") {
     EtlHarness h(40);
     h.config()["source"]["lookback_seconds"] = 0;
     REQUIRE(h.etl({"run"}).exit_code == 0);
-    const std::string watermark = h.ledger_value("SELECT value FROM sync_state WHERE key = 'watermark'");
+    const std::string watermark =
+        h.ledger_value("SELECT value FROM sync_state WHERE key = 'watermark'");
     // Three customers share exactly the watermark's timestamp (triggers off for this session).
-    h.bank().exec("SET session_replication_role = replica; UPDATE core.customer SET last_name = "
-                  "'Same' || id, updated_at = '" + watermark + "' WHERE id IN (3, 4, 5)");
+    h.bank().exec(
+        "SET session_replication_role = replica; UPDATE core.customer SET last_name = "
+        "'Same' || id, updated_at = '" +
+        watermark + "' WHERE id IN (3, 4, 5)");
     const auto r = h.etl({"run"});
     CHECK(r.exit_code == 0);
     CHECK(h.ledger_value("SELECT window_start FROM runs WHERE run_id = 2") == watermark);

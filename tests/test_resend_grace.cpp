@@ -10,8 +10,8 @@
 
 #include "config/config.hpp"
 #include "sandbox/fault_plan.hpp"
-#include "util/errors.hpp"
 #include "support/etl_harness.hpp"
+#include "util/errors.hpp"
 
 using etl::sandbox::FaultKind;
 using etl::sandbox::FaultPlan;
@@ -86,8 +86,9 @@ TEST_SUITE("config") {
 }
 
 TEST_SUITE("recovery") {
-  TEST_CASE("after a kill a cut-off customer is resent only after the dead run's last intent "
-            "plus the grace") {
+  TEST_CASE(
+      "after a kill a cut-off customer is resent only after the dead run's last intent "
+      "plus the grace") {
     EtlHarness h(20);
     const int stall_ms = 1500;  // AMLYZE applies the dead run's request 1.5 s after it arrived
 

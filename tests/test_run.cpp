@@ -72,7 +72,8 @@ TEST_SUITE("run") {
       CHECK_FALSE(p.contains("closingDate"));
       const auto addresses = h.bank().value(
           "SELECT count(*) FROM core.address a JOIN core.customer c ON c.id = a.customer_id "
-          "WHERE c.customer_no = '" + id + "'");
+          "WHERE c.customer_no = '" +
+          id + "'");
       CHECK(p.at("listAddress").size() == std::stoul(addresses));
       CHECK(p.at("listAddress")[0].at("zipCode").is_string());
     }
@@ -110,7 +111,8 @@ TEST_SUITE("run") {
     }
   }
 
-  TEST_CASE("changed customers go out as UPDATE, exactly those, and a closed one with closingDate") {
+  TEST_CASE(
+      "changed customers go out as UPDATE, exactly those, and a closed one with closingDate") {
     EtlHarness h(150);
     REQUIRE(h.etl({"run"}).exit_code == 0);
     h.bank().exec(
@@ -119,14 +121,17 @@ TEST_SUITE("run") {
     h.bank().exec(
         "UPDATE core.address SET city = 'Kaunas' WHERE customer_id = "
         "(SELECT id FROM core.customer WHERE kind = 'O' AND status = 'A' ORDER BY id LIMIT 1) "
-        "AND id = (SELECT min(a.id) FROM core.address a JOIN core.customer c ON c.id = a.customer_id "
+        "AND id = (SELECT min(a.id) FROM core.address a JOIN core.customer c ON c.id = "
+        "a.customer_id "
         "WHERE c.kind = 'O' AND c.status = 'A' AND c.id = (SELECT id FROM core.customer "
         "WHERE kind = 'O' AND status = 'A' ORDER BY id LIMIT 1))");
     const std::string closing = h.bank().value(
         "SELECT customer_no FROM core.customer WHERE kind = 'P' AND status = 'A' ORDER BY id "
         "DESC LIMIT 1");
-    h.bank().exec("UPDATE core.customer SET status = 'C', closed_on = DATE '2026-11-20' "
-                  "WHERE customer_no = '" + closing + "'");
+    h.bank().exec(
+        "UPDATE core.customer SET status = 'C', closed_on = DATE '2026-11-20' "
+        "WHERE customer_no = '" +
+        closing + "'");
     const auto r = h.etl({"run"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -142,7 +147,8 @@ TEST_SUITE("run") {
     CHECK(closed->at("closingDate") == "2026-11-20");
     CHECK(closed->at("action") == "UPDATE");
     const std::string changed = h.bank().value(
-        "SELECT customer_no FROM core.customer WHERE kind = 'P' AND status = 'A' ORDER BY id LIMIT 1");
+        "SELECT customer_no FROM core.customer WHERE kind = 'P' AND status = 'A' ORDER BY id LIMIT "
+        "1");
     CHECK(h.sandbox().customer(changed)->at("lastName").get<std::string>().find("-Changed") !=
           std::string::npos);
   }
@@ -163,11 +169,14 @@ TEST_SUITE("run") {
     CHECK(h.ledger_value("SELECT outcome FROM runs WHERE run_id = 1") == "partial");
     CHECK(r.out.find("invalid 10") != std::string::npos);
     SUBCASE("fixing a row in the source sends it on the next run") {
-      h.bank().exec("UPDATE core.customer SET citizenship = 'LT' WHERE kind = 'P' AND "
-                    "(citizenship IS NULL OR citizenship = 'XX')");
-      h.bank().exec("UPDATE core.customer SET last_name = 'Fixed' WHERE kind = 'P' AND last_name IS NULL");
-      h.bank().exec("UPDATE core.customer SET registration_country = 'LV' WHERE kind = 'O' AND "
-                    "registration_country IS NULL");
+      h.bank().exec(
+          "UPDATE core.customer SET citizenship = 'LT' WHERE kind = 'P' AND "
+          "(citizenship IS NULL OR citizenship = 'XX')");
+      h.bank().exec(
+          "UPDATE core.customer SET last_name = 'Fixed' WHERE kind = 'P' AND last_name IS NULL");
+      h.bank().exec(
+          "UPDATE core.customer SET registration_country = 'LV' WHERE kind = 'O' AND "
+          "registration_country IS NULL");
       const auto again = h.etl({"run"});
       INFO(again.err);
       CHECK(again.exit_code == 0);
@@ -234,7 +243,8 @@ TEST_SUITE("run") {
   TEST_CASE("the same customerExtId twice in one extract: one is sent and the other recorded") {
     EtlHarness h(10);
     std::string sql = slurp(etl::test::source_path("sql/extract_customers.sql"));
-    while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';' || sql.back() == ' ')) sql.pop_back();
+    while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';' || sql.back() == ' '))
+      sql.pop_back();
     etl::test::write_text(h.dir() / "sql" / "fanout.sql",
                           "SELECT * FROM (" + sql + ") AS once\nUNION ALL\nSELECT * FROM (" + sql +
                               ") AS twice WHERE \"customerExtId\" = 'C0000001'\n");
@@ -280,8 +290,8 @@ TEST_SUITE("run") {
     CHECK(r.exit_code == 3);
     const auto status = h.etl({"status"});
     CHECK(status.exit_code == 0);
-    for (const auto& text : {r.out, r.err, status.out, status.err, slurp(h.ledger_path()),
-                             slurp(h.config_path())}) {
+    for (const auto& text :
+         {r.out, r.err, status.out, status.err, slurp(h.ledger_path()), slurp(h.config_path())}) {
       CHECK(text.find(h.token()) == std::string::npos);
     }
     CHECK(status.out.find("recent runs") != std::string::npos);
@@ -311,8 +321,10 @@ TEST_SUITE("run") {
     use_variant(h, "textdate.sql", "AS \"applicationDate\"", "::text AS \"applicationDate\"");
     const auto r = h.etl({"run"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("\"applicationDate\" has SQL type text but AMLYZE expects date: cast it with ::date") !=
-          std::string::npos);
+    CHECK(
+        r.err.find(
+            "\"applicationDate\" has SQL type text but AMLYZE expects date: cast it with ::date") !=
+        std::string::npos);
     CHECK(h.sandbox().stats().http_requests == 0);
   }
 
@@ -322,10 +334,12 @@ TEST_SUITE("run") {
     const auto r = h.etl({"run"});
     INFO(r.err);
     CHECK(r.exit_code == 3);
-    const auto held = std::stoll(h.ledger_value(
-        "SELECT count(*) FROM submissions WHERE outcome = 'invalid' AND error_code = 'ETL.CLASSIFIER'"));
-    const auto non_ltd = std::stoll(h.bank().value(
-        "SELECT count(*) FROM core.customer WHERE kind = 'O' AND legal_form NOT IN ('UAB','LTD','SIA','OU','SPZOO','GMBH','OY')"));
+    const auto held =
+        std::stoll(h.ledger_value("SELECT count(*) FROM submissions WHERE outcome = 'invalid' AND "
+                                  "error_code = 'ETL.CLASSIFIER'"));
+    const auto non_ltd = std::stoll(
+        h.bank().value("SELECT count(*) FROM core.customer WHERE kind = 'O' AND legal_form NOT IN "
+                       "('UAB','LTD','SIA','OU','SPZOO','GMBH','OY')"));
     CHECK(held == non_ltd);
     CHECK(held > 0);
     CHECK(h.sandbox().stats().rejected == 0);

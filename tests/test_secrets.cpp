@@ -246,11 +246,9 @@ TEST_SUITE("secrets") {
     const std::string secret = "Zq9secretPw";
     EtlHarness h(5);
     const std::vector<std::string> conninfos = {
-        "host=db user=etl password=" + secret,
-        "host=db user=etl password = '" + secret + "'",
+        "host=db user=etl password=" + secret, "host=db user=etl password = '" + secret + "'",
         "host=db PASSWORD=" + secret,  // libpq refuses the unknown keyword: still not repeated
-        "postgresql://u@h/db?pass%77ord=" + secret,
-        "postgresql://u:" + secret + "@h/db",
+        "postgresql://u@h/db?pass%77ord=" + secret, "postgresql://u:" + secret + "@h/db",
         "postgres://u:" + secret + "@h:5432,h2:5433/db?sslmode=require",
         "host=db sslpassword=" + secret,
         "postgresql://u:" + secret + "%zz@h/db",  // not parseable: libpq would quote it

@@ -51,8 +51,8 @@ std::string with_value(const std::string& conninfo, const std::string& column,
   while (!sql.empty() && (sql.back() == '\n' || sql.back() == ';')) sql.pop_back();
   pqxx::connection c(conninfo);
   pqxx::work tx(c);
-  const pqxx::result shape = tx.exec_params("SELECT * FROM (" + sql + "\n) AS q LIMIT 0",
-                                            "1970-01-01T00:00:00Z");
+  const pqxx::result shape =
+      tx.exec_params("SELECT * FROM (" + sql + "\n) AS q LIMIT 0", "1970-01-01T00:00:00Z");
   std::string select;
   for (pqxx::row::size_type i = 0; i < shape.columns(); ++i) {
     const std::string name = shape.column_name(i);
@@ -74,10 +74,9 @@ TEST_SUITE("threads") {
     const long long run = ledger.begin_run("run", "incremental", 30);
     const etl::sync::RetrySettings retry{3, 5, 20, 10000, 3};
     GatedPoster first, second;
-    etl::sync::BatchSender sender({"http://amlyze/batch-customers", "batch-customers", "secret",
-                                   "TOKEN", 2, run, retry, {}},
-                                  ledger, {&first, &second}, counts,
-                                  etl::sync::Backoff(retry, [] { return 0.5; }));
+    etl::sync::BatchSender sender(
+        {"http://amlyze/batch-customers", "batch-customers", "secret", "TOKEN", 2, run, retry, {}},
+        ledger, {&first, &second}, counts, etl::sync::Backoff(retry, [] { return 0.5; }));
     for (int i = 1; i <= 4; ++i) {
       etl::model::Customer c;
       c.ext_id = "C" + std::to_string(i);

@@ -263,7 +263,8 @@ TEST_SUITE("mapping") {
     CHECK(plan_error(columns).find("\"_changed_at\" has SQL type text but must be timestamptz") !=
           std::string::npos);
     columns.pop_back();
-    CHECK(plan_error(columns).find("\"_changed_at\" (timestamptz, the row's latest change) is missing") !=
+    CHECK(plan_error(columns).find(
+              "\"_changed_at\" (timestamptz, the row's latest change) is missing") !=
           std::string::npos);
   }
 

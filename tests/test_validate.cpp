@@ -159,8 +159,8 @@ TEST_SUITE("validate") {
   TEST_CASE("one case per AMLYZE code at each nesting level") {
     for (const Case& c : kCases) {
       CAPTURE(c.name);
-      const auto problems = problems_of(c.organization ? organization() : individual(),
-                                        json::parse(c.patch));
+      const auto problems =
+          problems_of(c.organization ? organization() : individual(), json::parse(c.patch));
       CAPTURE(etl::model::describe(problems, 10));
       CHECK(has(problems, c.code, c.path));
       CHECK_FALSE(etl::model::first_mapping_problem(problems));
@@ -168,17 +168,20 @@ TEST_SUITE("validate") {
   }
 
   TEST_CASE("shape errors inside json columns are mapping errors") {
-    const auto unknown = problems_of(individual(), json::parse(R"({"listAddress":[{"cuntry":"LT"}]})"));
+    const auto unknown =
+        problems_of(individual(), json::parse(R"({"listAddress":[{"cuntry":"LT"}]})"));
     REQUIRE(etl::model::first_mapping_problem(unknown) != nullptr);
     CHECK(etl::model::first_mapping_problem(unknown)->path == "listAddress[0].cuntry");
     CHECK(etl::model::first_mapping_problem(unknown)->message.find("did you mean country") !=
           std::string::npos);
     CHECK(etl::model::first_mapping_problem(
-              problems_of(individual(), json::parse(R"({"listContact":{"contactType":"EMAIL"}})"))));
+        problems_of(individual(), json::parse(R"({"listContact":{"contactType":"EMAIL"}})"))));
     CHECK(etl::model::first_mapping_problem(
-              problems_of(individual(), json::parse(R"({"listContact":["EMAIL"]})"))));
+        problems_of(individual(), json::parse(R"({"listContact":["EMAIL"]})"))));
     CHECK(etl::model::first_mapping_problem(problems_of(
-        individual(), json::parse(R"({"listContact":[{"contactType":"EMAIL","contactDetails":"x","useForCommunication":"Y"}]})"))));
+        individual(),
+        json::parse(
+            R"({"listContact":[{"contactType":"EMAIL","contactDetails":"x","useForCommunication":"Y"}]})"))));
   }
 
   TEST_CASE("installation classifier lists from the config") {
@@ -190,11 +193,15 @@ TEST_SUITE("validate") {
     CHECK(has(problems_of(organization(), json::object(), options), "ETL.CLASSIFIER", "legalForm"));
     CHECK(has(problems_of(individual(), json::parse(R"({"citizenshipCountry":"PL"})"), options),
               "C016.I06", "citizenshipCountry"));
-    CHECK(has(problems_of(individual(), json::parse(R"({"listAddress":[{"country":"LT","addressType":"HOME"}]})"), options),
+    CHECK(has(problems_of(individual(),
+                          json::parse(R"({"listAddress":[{"country":"LT","addressType":"HOME"}]})"),
+                          options),
               "Q004.ADR02", "listAddress[0].addressType"));
-    CHECK(has(problems_of(individual(), json::parse(R"({"initialDepositCurrency":"USD"})"), options),
-              "001", "initialDepositCurrency"));
-    CHECK(problems_of(individual(), json::parse(R"({"initialDepositCurrency":"EUR"})"), options).empty());
+    CHECK(
+        has(problems_of(individual(), json::parse(R"({"initialDepositCurrency":"USD"})"), options),
+            "001", "initialDepositCurrency"));
+    CHECK(problems_of(individual(), json::parse(R"({"initialDepositCurrency":"EUR"})"), options)
+              .empty());
   }
 
   TEST_CASE("documented maximum lengths") {
@@ -224,32 +231,69 @@ TEST_SUITE("validate") {
   TEST_CASE("randomized bad rows are held back and good rows pass") {
     using etl::model::ColumnKind;
     const std::vector<etl::model::SourceColumn> columns = {
-        {"customerExtId", ColumnKind::kText, "text"},    {"entityType", ColumnKind::kText, "text"},
+        {"customerExtId", ColumnKind::kText, "text"},
+        {"entityType", ColumnKind::kText, "text"},
         {"riskManagementCategory", ColumnKind::kText, "text"},
-        {"riskLevel", ColumnKind::kText, "text"},        {"customerStatus", ColumnKind::kText, "text"},
-        {"applicationDate", ColumnKind::kDate, "date"},  {"closingDate", ColumnKind::kDate, "date"},
-        {"firstName", ColumnKind::kText, "text"},        {"lastName", ColumnKind::kText, "text"},
-        {"citizenshipCountry", ColumnKind::kText, "text"}, {"title", ColumnKind::kText, "text"},
+        {"riskLevel", ColumnKind::kText, "text"},
+        {"customerStatus", ColumnKind::kText, "text"},
+        {"applicationDate", ColumnKind::kDate, "date"},
+        {"closingDate", ColumnKind::kDate, "date"},
+        {"firstName", ColumnKind::kText, "text"},
+        {"lastName", ColumnKind::kText, "text"},
+        {"citizenshipCountry", ColumnKind::kText, "text"},
+        {"title", ColumnKind::kText, "text"},
         {"activityDescription", ColumnKind::kText, "text"},
         {"numberOfEmployees", ColumnKind::kInteger, "int"},
-        {"listContact", ColumnKind::kJson, "json"},      {"listAddress", ColumnKind::kJson, "json"},
+        {"listContact", ColumnKind::kJson, "json"},
+        {"listAddress", ColumnKind::kJson, "json"},
         {"_changed_at", ColumnKind::kTimestamp, "timestamptz"}};
     const auto plan = etl::model::plan_columns(columns, "random.sql", false);
     const std::vector<std::optional<std::string>> good = {
-        "C1", "INDIVIDUAL", "IND", "LOW", "ACTIVE", "2016-01-01", std::nullopt, "Tomas", "Garcia",
-        "LT", std::nullopt, "Teacher", std::nullopt,
+        "C1",
+        "INDIVIDUAL",
+        "IND",
+        "LOW",
+        "ACTIVE",
+        "2016-01-01",
+        std::nullopt,
+        "Tomas",
+        "Garcia",
+        "LT",
+        std::nullopt,
+        "Teacher",
+        std::nullopt,
         R"([{"contactType":"EMAIL","contactDetails":"t@g.lt"}])",
-        R"([{"country":"LT","addressDetails":"Vilnius"}])", "2026-11-26 04:00:00+00"};
+        R"([{"country":"LT","addressDetails":"Vilnius"}])",
+        "2026-11-26 04:00:00+00"};
     using Defect = std::pair<std::size_t, std::optional<std::string>>;
-    const std::vector<Defect> defects = {
-        {0, std::nullopt}, {1, std::nullopt}, {1, "PERSON"}, {3, "HUGE"}, {4, "CLOSED"},
-        {5, "2023-02-30"}, {5, "0044-03-15 BC"}, {5, std::nullopt}, {6, "2020-01-01"},
-        {7, std::nullopt}, {7, std::string("Tom\x01" "as")}, {8, "\t"}, {9, "XX"}, {9, "lt"},
-        {10, "Dr"}, {11, std::string(32769, 'x')}, {12, "12"}, {12, "1.5"},
-        {13, R"([{"contactType":"PIGEON","contactDetails":"x"}])"}, {13, R"([{"contactType":"EMAIL"}])"},
-        {13, R"([{"contactTyp":"EMAIL"}])"}, {13, R"({"contactType":"EMAIL"})"}, {13, "[1,2]"},
-        {13, "not json"}, {14, R"([{"addressDetails":"Vilnius"}])"}, {14, R"([{"country":"XX"}])"},
-        {15, std::nullopt}};
+    const std::vector<Defect> defects = {{0, std::nullopt},
+                                         {1, std::nullopt},
+                                         {1, "PERSON"},
+                                         {3, "HUGE"},
+                                         {4, "CLOSED"},
+                                         {5, "2023-02-30"},
+                                         {5, "0044-03-15 BC"},
+                                         {5, std::nullopt},
+                                         {6, "2020-01-01"},
+                                         {7, std::nullopt},
+                                         {7, std::string("Tom\x01"
+                                                         "as")},
+                                         {8, "\t"},
+                                         {9, "XX"},
+                                         {9, "lt"},
+                                         {10, "Dr"},
+                                         {11, std::string(32769, 'x')},
+                                         {12, "12"},
+                                         {12, "1.5"},
+                                         {13, R"([{"contactType":"PIGEON","contactDetails":"x"}])"},
+                                         {13, R"([{"contactType":"EMAIL"}])"},
+                                         {13, R"([{"contactTyp":"EMAIL"}])"},
+                                         {13, R"({"contactType":"EMAIL"})"},
+                                         {13, "[1,2]"},
+                                         {13, "not json"},
+                                         {14, R"([{"addressDetails":"Vilnius"}])"},
+                                         {14, R"([{"country":"XX"}])"},
+                                         {15, std::nullopt}};
     std::mt19937 random(20261126);
     std::size_t bad_rows = 0;
     for (int i = 0; i < 3000; ++i) {
@@ -261,7 +305,8 @@ TEST_SUITE("validate") {
         ++bad_rows;
       }
       etl::model::RowValues row;
-      for (const auto& c : cells) row.push_back(c ? std::optional<std::string_view>(*c) : std::nullopt);
+      for (const auto& c : cells)
+        row.push_back(c ? std::optional<std::string_view>(*c) : std::nullopt);
       const auto customer = etl::model::transform_row(plan, row, {"BANK", std::nullopt, {}});
       CAPTURE(i);
       CAPTURE(etl::model::describe(customer.problems));

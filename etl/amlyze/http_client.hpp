@@ -20,7 +20,7 @@ enum class TransportFailure {
 };
 
 struct HttpResponse {
-  long status = 0;              // 0: no HTTP answer (see transport_error)
+  long status = 0;  // 0: no HTTP answer (see transport_error)
   std::string body;
   std::string transport_error;  // curl's error text and detail; empty when an answer came back
   TransportFailure failure = TransportFailure::kNone;

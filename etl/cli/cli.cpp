@@ -1,7 +1,6 @@
 #include "cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -62,7 +61,8 @@ int run_cli(int argc, char** argv) {
   validate->add_flag("--full", validate_options.full, "every customer, not only the changed ones");
 
   long long report_run = 0;
-  CLI::App* report = app.add_subcommand("report", "One run in detail: outcomes, codes, slow batches");
+  CLI::App* report =
+      app.add_subcommand("report", "One run in detail: outcomes, codes, slow batches");
   report->add_option("--config", config, "config file")->required();
   report->add_option("--run", report_run, "run id (see status)")->required();
 

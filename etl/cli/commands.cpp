@@ -46,8 +46,8 @@ std::string verdict(const sync::RunResult& r) {
 
 void print_summary(const sync::RunResult& r, std::ostream& out) {
   const auto& c = r.counts;
-  const double rate = r.elapsed_seconds > 0 ? static_cast<double>(c.extracted) / r.elapsed_seconds
-                                            : 0.0;
+  const double rate =
+      r.elapsed_seconds > 0 ? static_cast<double>(c.extracted) / r.elapsed_seconds : 0.0;
   out << "run " << r.run_id << " (" << sync::mode_name(r.mode) << ") " << verdict(r) << " (exit "
       << r.exit_code << ")\n"
       << "  window     from " << r.window_start << " (snapshot " << r.snapshot << ")\n"
@@ -83,8 +83,7 @@ int command_report(const std::filesystem::path& config_file, long long run_id, s
                      " (see amlyze-etl status)");
   }
   out << "run " << run_id << ": customers by outcome and error code\n"
-      << ledger::format_table(ledger.audit_query("run_report.sql", params))
-      << "\nslowest batches\n"
+      << ledger::format_table(ledger.audit_query("run_report.sql", params)) << "\nslowest batches\n"
       << ledger::format_table(ledger.audit_query("slowest_batches.sql", params));
   return kExitOk;
 }

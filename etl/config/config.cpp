@@ -1,8 +1,7 @@
 #include "config/config.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
 
@@ -29,8 +28,9 @@ class SectionReader {
       for (const auto& key : allowed) known = known || key == item.key();
       if (known) continue;
       const std::string hint = nearest(item.key(), allowed);
-      fail(item.key(), "unknown key" + (hint.empty() ? std::string(" (allowed: ") + join(allowed) + ")"
-                                                     : "; did you mean \"" + hint + "\"?"));
+      fail(item.key(),
+           "unknown key" + (hint.empty() ? std::string(" (allowed: ") + join(allowed) + ")"
+                                         : "; did you mean \"" + hint + "\"?"));
     }
   }
 
@@ -56,7 +56,8 @@ class SectionReader {
     if (!present(key)) return;
     const json& v = object_.at(key);
     if (!v.is_number_integer() || v.get<long long>() < min || v.get<long long>() > max) {
-      fail(key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+      fail(key,
+           "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
     }
     out = static_cast<int>(v.get<long long>());
   }
@@ -151,9 +152,9 @@ void read_source(const SectionReader& r, const std::filesystem::path& file, Sour
 }
 
 void read_amlyze(const SectionReader& r, AmlyzeConfig& a, const std::filesystem::path& file) {
-  r.expect_keys({"base_url", "token_env", "token_file", "token_credential", "requester", "business_unit", "batch_size",
-                 "timeout_seconds", "max_in_flight", "ca_file", "max_attempts",
-                 "retry_initial_ms", "retry_max_ms", "retry_budget_seconds",
+  r.expect_keys({"base_url", "token_env", "token_file", "token_credential", "requester",
+                 "business_unit", "batch_size", "timeout_seconds", "max_in_flight", "ca_file",
+                 "max_attempts", "retry_initial_ms", "retry_max_ms", "retry_budget_seconds",
                  "max_failed_batches", "resend_grace_seconds"});
   r.read("base_url", a.base_url);
   if (const std::string problem = base_url_problem(a.base_url); !problem.empty()) {

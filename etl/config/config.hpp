@@ -18,10 +18,10 @@
 namespace etl {
 
 struct SourceConfig {
-  std::string conninfo;                // libpq conninfo or URI; empty: the PG* environment
-  std::filesystem::path extract_sql;   // the integrator's extract query
-  int lookback_seconds = 300;          // over-read below the watermark, on purpose
-  int fetch_size = 2000;               // rows per cursor FETCH
+  std::string conninfo;               // libpq conninfo or URI; empty: the PG* environment
+  std::filesystem::path extract_sql;  // the integrator's extract query
+  int lookback_seconds = 300;         // over-read below the watermark, on purpose
+  int fetch_size = 2000;              // rows per cursor FETCH
   // A session idle in a transaction for longer is named in a warning: it holds the watermark.
   int idle_transaction_warn_seconds = 3600;
 };
@@ -36,12 +36,12 @@ struct AmlyzeConfig {
   int batch_size = 500;
   int timeout_seconds = 30;
   int max_in_flight = 4;
-  std::string ca_file;  // CA bundle (PEM) for TLS, checked at load; empty: the system's
-  int max_attempts = 5;             // per batch, the first try included
-  int retry_initial_ms = 500;       // first backoff; doubles per attempt
-  int retry_max_ms = 30000;         // cap of one backoff
-  int retry_budget_seconds = 600;   // all backoff waits of one run together
-  int max_failed_batches = 3;       // consecutive batches that end failed: stop the run
+  std::string ca_file;             // CA bundle (PEM) for TLS, checked at load; empty: the system's
+  int max_attempts = 5;            // per batch, the first try included
+  int retry_initial_ms = 500;      // first backoff; doubles per attempt
+  int retry_max_ms = 30000;        // cap of one backoff
+  int retry_budget_seconds = 600;  // all backoff waits of one run together
+  int max_failed_batches = 3;      // consecutive batches that end failed: stop the run
   // After a kill, how long past the dead run's last request its customers wait before they are
   // resent (AMLYZE may still apply the cut-off request). Unset: the dead run's timeout_seconds.
   std::optional<int> resend_grace_seconds;

@@ -60,23 +60,29 @@ Outcome parse_outcome(std::string_view text) {
 // Prepared once per ledger; reused for every row. Times are bound, formatted once in C++.
 struct Ledger::Statements {
   explicit Statements(Database& db)
-      : unsent(db, "INSERT INTO submissions (run_id, customer_id, customer_ext_id, payload_hash, "
-                   "outcome, error_code, error_description, created_at, finished_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
-        batch(db, "INSERT INTO batches (run_id, endpoint, items, bytes, sent_at) "
-                  "VALUES (?, ?, ?, ?, ?)"),
-        intent(db, "INSERT INTO submissions (run_id, batch_id, customer_id, customer_ext_id, "
-                   "communication_number, action, payload_hash, outcome, created_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, 'in_flight', ?)"),
-        answer(db, "UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
-                   "finished_at = ? WHERE batch_id = ?"),
-        result(db, "UPDATE submissions SET outcome = ?, error_code = ?, error_description = ?, "
-                   "finished_at = ? WHERE communication_number = ?"),
-        through(db, "INSERT INTO sync_state (key, value, updated_at) VALUES ('customers_through', "
-                    "coalesce((SELECT min(submission_id) FROM submissions "
-                    "WHERE outcome = 'in_flight') - 1, (SELECT max(submission_id) FROM "
-                    "submissions), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
-                    "excluded.value, updated_at = excluded.updated_at") {}
+      : unsent(db,
+               "INSERT INTO submissions (run_id, customer_id, customer_ext_id, payload_hash, "
+               "outcome, error_code, error_description, created_at, finished_at) "
+               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
+        batch(db,
+              "INSERT INTO batches (run_id, endpoint, items, bytes, sent_at) "
+              "VALUES (?, ?, ?, ?, ?)"),
+        intent(db,
+               "INSERT INTO submissions (run_id, batch_id, customer_id, customer_ext_id, "
+               "communication_number, action, payload_hash, outcome, created_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, 'in_flight', ?)"),
+        answer(db,
+               "UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
+               "finished_at = ? WHERE batch_id = ?"),
+        result(db,
+               "UPDATE submissions SET outcome = ?, error_code = ?, error_description = ?, "
+               "finished_at = ? WHERE communication_number = ?"),
+        through(db,
+                "INSERT INTO sync_state (key, value, updated_at) VALUES ('customers_through', "
+                "coalesce((SELECT min(submission_id) FROM submissions "
+                "WHERE outcome = 'in_flight') - 1, (SELECT max(submission_id) FROM "
+                "submissions), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
+                "excluded.value, updated_at = excluded.updated_at") {}
 
   Statement unsent, batch, intent, answer, result, through;
 };
@@ -150,8 +156,9 @@ void Ledger::set_audit_only(bool on) {
 long long Ledger::begin_run(const std::string& command, const std::string& mode,
                             std::optional<int> timeout_seconds) {
   return with_db([&](Database& db) {
-    Statement s(db, "INSERT INTO runs (command, mode, started_at, version, timeout_seconds) "
-                    "VALUES (?, ?, ?, ?, ?)");
+    Statement s(db,
+                "INSERT INTO runs (command, mode, started_at, version, timeout_seconds) "
+                "VALUES (?, ?, ?, ?, ?)");
     s.bind(1, command).bind(2, mode).bind(3, utc_now_iso());
     s.bind(4, std::string_view(AMLYZE_ETL_VERSION)).bind_optional(5, timeout_seconds).run();
     return db.last_insert_id();
@@ -170,11 +177,12 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
                         const RunCounts& c, const std::optional<std::string>& watermark_after,
                         const std::string& error) {
   with_db([&](Database& db) {
-    Statement s(db, "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, "
-                    "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
-                    "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
-                    "watermark_after = ?, error = ?, http_requests = ?, http_retries = ? "
-                    "WHERE run_id = ?");
+    Statement s(db,
+                "UPDATE runs SET finished_at = ?, outcome = ?, exit_code = ?, "
+                "extracted = ?, created = ?, updated = ?, unchanged = ?, held = ?, "
+                "rejected = ?, invalid = ?, failed = ?, duplicate = ?, batches = ?, "
+                "watermark_after = ?, error = ?, http_requests = ?, http_retries = ? "
+                "WHERE run_id = ?");
     s.bind(1, utc_now_iso()).bind(2, outcome).bind(3, static_cast<long long>(exit_code));
     s.bind(4, c.extracted).bind(5, c.created).bind(6, c.updated).bind(7, c.unchanged);
     s.bind(8, c.held).bind(9, c.rejected).bind(10, c.invalid).bind(11, c.failed);
@@ -191,11 +199,13 @@ long long Ledger::resolve_abandoned(long long current_run) {
     Statement s(db, kResolveInFlightSql);
     s.bind(1, current_run).bind(2, now).run();
     const long long resolved = sqlite3_changes(db.handle());
-    Statement c(db, "UPDATE customers SET last_outcome = 'failed', updated_at = ? "
-                    "WHERE last_outcome = 'in_flight'");
+    Statement c(db,
+                "UPDATE customers SET last_outcome = 'failed', updated_at = ? "
+                "WHERE last_outcome = 'in_flight'");
     c.bind(1, now).run();
-    Statement r(db, "UPDATE runs SET outcome = 'crashed', error = 'ended without finishing "
-                    "(crash or kill)' WHERE outcome = 'running' AND run_id <> ?1");
+    Statement r(db,
+                "UPDATE runs SET outcome = 'crashed', error = 'ended without finishing "
+                "(crash or kill)' WHERE outcome = 'running' AND run_id <> ?1");
     r.bind(1, current_run).run();
     tx.commit();
     rebuild_customers(db, *states_, current_run);
@@ -207,45 +217,45 @@ long long Ledger::resolve_abandoned(long long current_run) {
 UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int> grace_seconds,
                                        int fallback_seconds) {
   return with_db([&](Database& db) {
-  // Crashed runs are rare and each is one lookup in batches_run. SQLite computes the time left
-  // against the clock that stamped sent_at, rounded up to the next millisecond.
-  Statement runs(db,
-                 "SELECT r.run_id, CAST(round((julianday(max(b.sent_at)) "
-                 "- julianday('now')) * 86400000.0) AS INTEGER) + 1 + 1000 * "
-                 "coalesce(?2, r.timeout_seconds, ?3) AS wait_ms FROM runs r JOIN batches b "
-                 "ON b.run_id = r.run_id WHERE r.outcome = 'crashed' AND r.run_id <> ?1 AND "
-                 "r.command <> 'validate' GROUP BY r.run_id HAVING wait_ms > 0");
-  runs.bind(1, current_run).bind_optional(2, grace_seconds);
-  runs.bind(3, static_cast<long long>(fallback_seconds));
-  UnsettledSends out;
-  std::vector<long long> dead;
-  while (runs.step()) {
-    dead.push_back(runs.integer(0));
-    out.wait_ms = std::max(out.wait_ms, runs.integer(1));
-  }
-  Statement cut(db,
-                "SELECT DISTINCT customer_ext_id FROM submissions WHERE run_id = ? AND "
-                "outcome = 'unknown' AND customer_ext_id IS NOT NULL");
-  for (long long run : dead) {
-    cut.bind(1, run);
-    while (cut.step()) out.ext_ids.push_back(cut.text(0));
-    cut.reset();
-  }
-  if (out.ext_ids.empty()) out = UnsettledSends{};
-  return out;
+    // Crashed runs are rare and each is one lookup in batches_run. SQLite computes the time left
+    // against the clock that stamped sent_at, rounded up to the next millisecond.
+    Statement runs(db,
+                   "SELECT r.run_id, CAST(round((julianday(max(b.sent_at)) "
+                   "- julianday('now')) * 86400000.0) AS INTEGER) + 1 + 1000 * "
+                   "coalesce(?2, r.timeout_seconds, ?3) AS wait_ms FROM runs r JOIN batches b "
+                   "ON b.run_id = r.run_id WHERE r.outcome = 'crashed' AND r.run_id <> ?1 AND "
+                   "r.command <> 'validate' GROUP BY r.run_id HAVING wait_ms > 0");
+    runs.bind(1, current_run).bind_optional(2, grace_seconds);
+    runs.bind(3, static_cast<long long>(fallback_seconds));
+    UnsettledSends out;
+    std::vector<long long> dead;
+    while (runs.step()) {
+      dead.push_back(runs.integer(0));
+      out.wait_ms = std::max(out.wait_ms, runs.integer(1));
+    }
+    Statement cut(db,
+                  "SELECT DISTINCT customer_ext_id FROM submissions WHERE run_id = ? AND "
+                  "outcome = 'unknown' AND customer_ext_id IS NOT NULL");
+    for (long long run : dead) {
+      cut.bind(1, run);
+      while (cut.step()) out.ext_ids.push_back(cut.text(0));
+      cut.reset();
+    }
+    if (out.ext_ids.empty()) out = UnsettledSends{};
+    return out;
   });
 }
 
 std::vector<std::string> Ledger::retry_candidates(const std::optional<std::string>& ext_id) {
   return with_db([&](Database& db) {
-  Statement s(db, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
-                          : "SELECT customer_ext_id FROM customers WHERE last_outcome IN "
-                            "('failed', 'rejected', 'in_flight') ORDER BY customer_ext_id");
-  if (ext_id) s.bind(1, *ext_id);
-  std::vector<std::string> out;
-  while (s.step()) out.push_back(s.text(0));
-  if (ext_id && out.empty()) out.push_back(*ext_id);  // unknown to the ledger: read it anyway
-  return out;
+    Statement s(db, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
+                           : "SELECT customer_ext_id FROM customers WHERE last_outcome IN "
+                             "('failed', 'rejected', 'in_flight') ORDER BY customer_ext_id");
+    if (ext_id) s.bind(1, *ext_id);
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    if (ext_id && out.empty()) out.push_back(*ext_id);  // unknown to the ledger: read it anyway
+    return out;
   });
 }
 
@@ -259,13 +269,13 @@ std::optional<std::string> Ledger::watermark() {
 
 void Ledger::set_watermark(const std::string& value, long long run) {
   with_db([&](Database& db) {
-    Statement s(db, "INSERT INTO sync_state (key, value, run_id, updated_at) "
-                    "VALUES ('watermark', ?1, ?2, ?3) ON CONFLICT (key) DO UPDATE "
-                    "SET value = ?1, run_id = ?2, updated_at = ?3");
+    Statement s(db,
+                "INSERT INTO sync_state (key, value, run_id, updated_at) "
+                "VALUES ('watermark', ?1, ?2, ?3) ON CONFLICT (key) DO UPDATE "
+                "SET value = ?1, run_id = ?2, updated_at = ?3");
     s.bind(1, value).bind(2, run).bind(3, utc_now_iso()).run();
   });
 }
-
 
 std::optional<CustomerState> Ledger::customer(const std::string& ext_id) {
   return customers({ext_id}).front();
@@ -361,8 +371,8 @@ void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
   worker_->post([=] {
     open_group();
     Statement& a = stmts_->answer;
-    a.bind_optional(1, answer.http_status ? std::optional<long long>(*answer.http_status)
-                                          : std::nullopt);
+    a.bind_optional(
+        1, answer.http_status ? std::optional<long long>(*answer.http_status) : std::nullopt);
     a.bind_optional(2, unless_empty(answer.error)).bind(3, answer.latency_ms).bind(4, now);
     a.bind(5, batch_id).run();
     for (const ItemResult& r : results) {

@@ -112,9 +112,8 @@ class Ledger {
                       std::optional<int> timeout_seconds = std::nullopt);
   void set_window(long long run, const std::string& window_start, const std::string& snapshot);
   // Writes back every customer row and commits, durably, with the run's summary.
-  void finish_run(long long run, const std::string& outcome, int exit_code,
-                  const RunCounts& counts, const std::optional<std::string>& watermark_after,
-                  const std::string& error);
+  void finish_run(long long run, const std::string& outcome, int exit_code, const RunCounts& counts,
+                  const std::optional<std::string>& watermark_after, const std::string& error);
 
   // A run that died (crash, SIGKILL, power loss) left submissions in_flight and its run row
   // running: marks them unknown / crashed and their customers failed, so they are resent, and
@@ -161,7 +160,6 @@ class Ledger {
   // `validate` records its run, batches and answers but must not change any customer's state.
   void set_audit_only(bool on);
 
-
   // Reads for status, report and the metrics file (ledger_reads.cpp): plain values, so no
   // caller holds a SQLite handle or writes its own SQL against the ledger.
 
@@ -181,8 +179,8 @@ class Ledger {
   // Runs `work` on the worker thread, with everything handed over before it written (flush()).
   template <class Work>
   auto with_db(Work work) -> std::invoke_result_t<Work, Database&>;
-  void write_back();   // on the worker: customer rows, then commit
-  void open_group();   // on the worker: the transaction posted writes go into
+  void write_back();  // on the worker: customer rows, then commit
+  void open_group();  // on the worker: the transaction posted writes go into
   void commit_group();
 
   Database db_;

@@ -24,8 +24,8 @@ RunLock::RunLock(const std::filesystem::path& ledger_path) {
     ::close(fd_);
     fd_ = -1;
     if (error == EWOULDBLOCK) {
-      throw BusyError("another amlyze-etl run is using " + ledger_path.string() +
-                      " (lock " + path + "); nothing was done. Wait for it to finish.");
+      throw BusyError("another amlyze-etl run is using " + ledger_path.string() + " (lock " + path +
+                      "); nothing was done. Wait for it to finish.");
     }
     throw LedgerError(path + ": cannot lock: " + std::strerror(error));
   }

@@ -64,8 +64,9 @@ Database::Database(const std::string& path, OpenMode mode) : path_(path) {
   // intents must be on disk before the request) and groups every other write into those
   // commits, so FULL costs one fsync per batch. A larger page cache than SQLite's 2 MB keeps the
   // indexes a lookup walks in memory.
-  exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-       "PRAGMA cache_size = -4096; PRAGMA wal_autocheckpoint = 8192;");
+  exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+      "PRAGMA cache_size = -4096; PRAGMA wal_autocheckpoint = 8192;");
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }
@@ -171,7 +172,8 @@ long long Statement::integer(int column) const { return sqlite3_column_int64(stm
 
 std::vector<std::string> Statement::column_names() const {
   std::vector<std::string> out;
-  for (int c = 0; c < sqlite3_column_count(stmt_); ++c) out.emplace_back(sqlite3_column_name(stmt_, c));
+  for (int c = 0; c < sqlite3_column_count(stmt_); ++c)
+    out.emplace_back(sqlite3_column_name(stmt_, c));
   return out;
 }
 

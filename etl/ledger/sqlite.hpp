@@ -53,7 +53,9 @@ class Statement {
   // Binders are 1-based like SQLite; they return *this for chaining.
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, long long value);
-  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   // NULL for nullopt.
   Statement& bind_optional(int index, const std::optional<std::string>& value);

@@ -32,13 +32,20 @@ bool fits(FieldType field, ColumnKind column) {
 
 std::string cast_hint(FieldType field) {
   switch (field) {
-    case FieldType::kString: return "cast it with ::text";
-    case FieldType::kDate: return "cast it with ::date";
-    case FieldType::kBoolean: return "return a boolean (e.g. flag = 'Y')";
-    case FieldType::kInteger: return "cast it with ::bigint";
-    case FieldType::kDecimal: return "cast it with ::numeric";
-    case FieldType::kObject: return "build it with json_build_object(...)";
-    case FieldType::kList: return "build it with json_agg(json_build_object(...))";
+    case FieldType::kString:
+      return "cast it with ::text";
+    case FieldType::kDate:
+      return "cast it with ::date";
+    case FieldType::kBoolean:
+      return "return a boolean (e.g. flag = 'Y')";
+    case FieldType::kInteger:
+      return "cast it with ::bigint";
+    case FieldType::kDecimal:
+      return "cast it with ::numeric";
+    case FieldType::kObject:
+      return "build it with json_build_object(...)";
+    case FieldType::kList:
+      return "build it with json_agg(json_build_object(...))";
   }
   return "";
 }
@@ -110,7 +117,8 @@ ColumnPlan plan_columns(const std::vector<SourceColumn>& columns, const std::str
   for (const auto& f : customer_spec().fields) {
     if (f.required && f.scope == Scope::kAny && f.origin == Origin::kSource &&
         seen.count(f.name) == 0) {
-      errors.push_back("column \"" + f.name + "\" is missing: AMLYZE requires it for every customer");
+      errors.push_back("column \"" + f.name +
+                       "\" is missing: AMLYZE requires it for every customer");
     }
   }
   if (errors.empty()) return plan;

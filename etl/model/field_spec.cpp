@@ -62,23 +62,22 @@ FieldSpec longtext(std::string name, std::size_t max) {
 const std::vector<std::string> kEntityTypes = {"INDIVIDUAL", "ORGANIZATION"};
 const std::vector<std::string> kDirections = {"IN", "OUT"};
 
-const ObjectSpec kContact{"listContact[]",
-                          {enumeration("contactType", {"MOBILEPHONE", "FIXEDPHONE", "EMAIL", "WEBSITE"},
-                                       "Co1").req(),
-                           str("contactDetails", "Co2").req(), boolean("useForCommunication")}};
+const ObjectSpec kContact{
+    "listContact[]",
+    {enumeration("contactType", {"MOBILEPHONE", "FIXEDPHONE", "EMAIL", "WEBSITE"}, "Co1").req(),
+     str("contactDetails", "Co2").req(), boolean("useForCommunication")}};
 
-const ObjectSpec kAddress{"listAddress[]",
-                          {country("country", "ADR02").req(), str("addressDetails"),
-                           classified("addressType", "addressType", "ADR02"), str("city"),
-                           str("region"), str("streetAddress"), str("zipCode"),
-                           boolean("useForCorrespondence")}};
+const ObjectSpec kAddress{
+    "listAddress[]",
+    {country("country", "ADR02").req(), str("addressDetails"),
+     classified("addressType", "addressType", "ADR02"), str("city"), str("region"),
+     str("streetAddress"), str("zipCode"), boolean("useForCorrespondence")}};
 
 const ObjectSpec kDocument{
     "listBusinessEntityDocument[]",
     {enumeration("entityType", kEntityTypes, "DOC01").req(),
-     enumeration("identityDocumentType",
-                 {"PASSPORT", "IDENTITYCARD", "RESIDENCEPERMIT", "DRIVINGLICENSE",
-                  "REGISTRATIONCERTIFICATE", "OTHER"})
+     enumeration("identityDocumentType", {"PASSPORT", "IDENTITYCARD", "RESIDENCEPERMIT",
+                                          "DRIVINGLICENSE", "REGISTRATIONCERTIFICATE", "OTHER"})
          .req(),
      str("documentNumber", "DOC03").req(), date("documentIssueDate").req(),
      country("documentIssueCountry", "DOC06").req(), str("documentIssueAuthority").req(),
@@ -101,20 +100,19 @@ const ObjectSpec kIncomeSource{"listIncomeSource[]",
 const ObjectSpec kPaymentPurpose{"listPaymentPurpose[]",
                                  {classified("paymentPurposeType", "paymentPurposeType").req(),
                                   enumeration("turnoverDirection", kDirections).req()}};
-const ObjectSpec kSourceOfWealth{"listSourceOfWealth[]",
-                                 {classified("code", "sourceOfWealth").req(), decimal("amount"),
-                                  str("comment")}};
-const ObjectSpec kPaymentCountry{"listPaymentCountry[]",
-                                 {country("country", "RC01").req(),
-                                  enumeration("turnoverDirection", kDirections).req()}};
-const ObjectSpec kActivity{"listActivity[]", {classified("activityType", "activityType").req(),
-                                              integer("incomePercentage")}};
+const ObjectSpec kSourceOfWealth{
+    "listSourceOfWealth[]",
+    {classified("code", "sourceOfWealth").req(), decimal("amount"), str("comment")}};
+const ObjectSpec kPaymentCountry{
+    "listPaymentCountry[]",
+    {country("country", "RC01").req(), enumeration("turnoverDirection", kDirections).req()}};
+const ObjectSpec kActivity{
+    "listActivity[]",
+    {classified("activityType", "activityType").req(), integer("incomePercentage")}};
 const ObjectSpec kRegionOfActivity{"listRegionOfActivity[]", {str("region").req()}};
-const ObjectSpec kCountryOfActivity{"listCountryOfActivity[]",
-                                    {country("country", "CA01").req()}};
+const ObjectSpec kCountryOfActivity{"listCountryOfActivity[]", {country("country", "CA01").req()}};
 const ObjectSpec kCountryOfTaxPayment{"listCountryOfTaxPayment[]",
-                                      {country("country", "COTP01").req(),
-                                       str("taxpayerNumber")}};
+                                      {country("country", "COTP01").req(), str("taxpayerNumber")}};
 const ObjectSpec kAdditionalValue{
     "listAdditionalValues[]",
     {code_text("code").req(),
@@ -122,15 +120,15 @@ const ObjectSpec kAdditionalValue{
          .req(),
      str("description").req(), str("value", "AV07").req()}};
 
-const ObjectSpec kEmployment{"fieldOfActivity.employment",
-                             {str("employerTitle"), str("employmentPositionDescription"),
-                              boolean("isEmployee"), boolean("isSelfEmployed"),
-                              boolean("isUnemployed")}};
+const ObjectSpec kEmployment{
+    "fieldOfActivity.employment",
+    {str("employerTitle"), str("employmentPositionDescription"), boolean("isEmployee"),
+     boolean("isSelfEmployed"), boolean("isUnemployed")}};
 const ObjectSpec kPension{"fieldOfActivity.pension",
                           {boolean("isPensioner"), country("pensionCountry", "FOA02")}};
-const ObjectSpec kStudent{"fieldOfActivity.student",
-                          {boolean("isStudent"), str("higherSchoolTitle"),
-                           country("higherSchoolCountry", "FOA01")}};
+const ObjectSpec kStudent{
+    "fieldOfActivity.student",
+    {boolean("isStudent"), str("higherSchoolTitle"), country("higherSchoolCountry", "FOA01")}};
 const ObjectSpec kOther{"fieldOfActivity.other",
                         {boolean("isOtherStatus"), str("otherStatusDescription")}};
 const ObjectSpec kFieldOfActivity{"fieldOfActivity",
@@ -140,10 +138,18 @@ const ObjectSpec kFieldOfActivity{"fieldOfActivity",
 const ObjectSpec kRelatedEntity{
     "listRelatedEntity[]",
     {enumeration("entityType", kEntityTypes, "RE02").req(),
-     classified("relationType", "relationType", "RE01").req(), str("relationDescription"),
-     str("extId"), integer("share"), integer("votePercentage"), str("nationalCode"),
-     str("activityDescription"), str("regionOfActivityDescription"), country("country", "RE03"),
-     boolean("isPEP"), boolean("isSanctioned"), boolean("isInAdverseMedia"),
+     classified("relationType", "relationType", "RE01").req(),
+     str("relationDescription"),
+     str("extId"),
+     integer("share"),
+     integer("votePercentage"),
+     str("nationalCode"),
+     str("activityDescription"),
+     str("regionOfActivityDescription"),
+     country("country", "RE03"),
+     boolean("isPEP"),
+     boolean("isSanctioned"),
+     boolean("isInAdverseMedia"),
      boolean("isInInternalList"),
      scoped(str("firstName"), Scope::kIndividual).req(),
      scoped(str("lastName"), Scope::kIndividual).req(),
@@ -153,9 +159,11 @@ const ObjectSpec kRelatedEntity{
      scoped(country("registrationCountry"), Scope::kOrganization),
      scoped(classified("legalForm", "legalForm", "RE05"), Scope::kOrganization),
      scoped(date("establishmentDate"), Scope::kOrganization),
-     list("listContact", kContact, "RE06."), list("listAddress", kAddress, "RE06."),
+     list("listContact", kContact, "RE06."),
+     list("listAddress", kAddress, "RE06."),
      list("listBusinessEntityDocument", kDocument, "RE08."),
-     list("listIncomeSource", kIncomeSource), list("listActivity", kActivity),
+     list("listIncomeSource", kIncomeSource),
+     list("listActivity", kActivity),
      list("listRegionOfActivity", kRegionOfActivity),
      list("listCountryOfActivity", kCountryOfActivity),
      list("listAdditionalValues", kAdditionalValue)}};
@@ -177,7 +185,9 @@ std::vector<FieldSpec> common_fields() {
   FieldSpec requester = job(code_text("requester", "001").req());
   requester.max_length = 100;
   return {
-      communication, requester, classified("businessUnit", "businessUnit"),
+      communication,
+      requester,
+      classified("businessUnit", "businessUnit"),
       job(enumeration("action", {"CREATE", "UPDATE"})),
       not_in_batch(enumeration("sourceOfRiskLevel", {"IMPORT", "EVALUATE"})),
       not_in_batch(str("initializeScreeningProcesses")),
@@ -186,13 +196,24 @@ std::vector<FieldSpec> common_fields() {
       classified("riskManagementCategory", "riskManagementCategory", "C007").req(),
       enumeration("entityType", kEntityTypes, "C010").req(),
       code_text("customerExtId", "C002").req(),
-      date("applicationDate", "C012").req(), date("approvalDate"), date("closingDate", "C013"),
-      str("nationalCode"), longtext("activityDescription", 32768), boolean("isPEP"),
-      boolean("isSanctioned"), boolean("isInAdverseMedia"), boolean("isInInternalList"),
-      enumeration("listPurpose", {"BLACK", "WHITE"}), boolean("isActualAddressDeclared"),
-      boolean("isCorrespondenceAddressDeclared"), str("incomeSourceDescription"),
-      str("initialDepositSource"), str("initialDepositBank"), str("initialDepositAccount"),
-      decimal("initialDepositAmount"), classified("initialDepositCurrency", "currency", "001"),
+      date("applicationDate", "C012").req(),
+      date("approvalDate"),
+      date("closingDate", "C013"),
+      str("nationalCode"),
+      longtext("activityDescription", 32768),
+      boolean("isPEP"),
+      boolean("isSanctioned"),
+      boolean("isInAdverseMedia"),
+      boolean("isInInternalList"),
+      enumeration("listPurpose", {"BLACK", "WHITE"}),
+      boolean("isActualAddressDeclared"),
+      boolean("isCorrespondenceAddressDeclared"),
+      str("incomeSourceDescription"),
+      str("initialDepositSource"),
+      str("initialDepositBank"),
+      str("initialDepositAccount"),
+      decimal("initialDepositAmount"),
+      classified("initialDepositCurrency", "currency", "001"),
       boolean("doesCashDominate")};
 }
 
@@ -288,13 +309,20 @@ const ObjectSpec& customer_spec() {
 
 const char* type_name(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "text";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kDate: return "date";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kDecimal: return "numeric";
-    case FieldType::kObject: return "json object";
-    case FieldType::kList: return "json array of objects";
+    case FieldType::kString:
+      return "text";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kDecimal:
+      return "numeric";
+    case FieldType::kObject:
+      return "json object";
+    case FieldType::kList:
+      return "json array of objects";
   }
   return "text";
 }

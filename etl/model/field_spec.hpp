@@ -26,16 +26,16 @@ struct FieldSpec {
   FieldType type = FieldType::kString;
   Scope scope = Scope::kAny;
   Origin origin = Origin::kSource;
-  bool required = false;              // required when the scope applies
-  std::vector<std::string> values;    // fixed enum; empty: free text or classifier
-  std::string classifier;             // installation code list, e.g. "country"
-  std::size_t max_length = 0;         // 0: not documented
+  bool required = false;                // required when the scope applies
+  std::vector<std::string> values;      // fixed enum; empty: free text or classifier
+  std::string classifier;               // installation code list, e.g. "country"
+  std::size_t max_length = 0;           // 0: not documented
   const ObjectSpec* element = nullptr;  // for kObject and kList
-  std::string code;                   // AMLYZE's error code for a missing or bad value (leaf)
-  std::string code_prefix;            // kList/kObject: prefixed to its elements' codes, as
-                                      // AMLYZE nests them (Q004.ADR02, C017.C016.RE06.Co1)
-  bool code_value = false;            // free text that is a key or code, not a person's data
-                                      // (customerExtId): see quotable()
+  std::string code;                     // AMLYZE's error code for a missing or bad value (leaf)
+  std::string code_prefix;              // kList/kObject: prefixed to its elements' codes, as
+                                        // AMLYZE nests them (Q004.ADR02, C017.C016.RE06.Co1)
+  bool code_value = false;              // free text that is a key or code, not a person's data
+                                        // (customerExtId): see quotable()
 
   FieldSpec& req(std::string error_code = "") {
     required = true;

@@ -119,7 +119,8 @@ Customer transform_row(const ColumnPlan& plan, const RowValues& row,
 
   validate_customer(c.payload, options.validation, c.problems);
   if (c.changed_at.empty()) {
-    c.problems.push_back({"ETL.CHANGED_AT", "_changed_at", "is NULL; the row's change time is needed"});
+    c.problems.push_back(
+        {"ETL.CHANGED_AT", "_changed_at", "is NULL; the row's change time is needed"});
   }
   c.canonical = c.payload.dump();
   c.hash = sha256_hex(c.canonical);

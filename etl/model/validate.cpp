@@ -177,7 +177,8 @@ void Validator::key(const ObjectSpec& spec, const std::string& name, const json&
   if (f == nullptr) {
     const std::string hint = nearest(name, spec.names());
     add(nullptr, "ETL.UNKNOWN", at,
-        "not an AMLYZE field of " + spec.name + (hint.empty() ? "" : "; did you mean " + hint + "?"),
+        "not an AMLYZE field of " + spec.name +
+            (hint.empty() ? "" : "; did you mean " + hint + "?"),
         true);
     return;
   }

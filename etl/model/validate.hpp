@@ -7,9 +7,8 @@
 // them: Q004.ADR02, C017.C016.RE06.Co1.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
@@ -25,8 +24,7 @@ struct ValidationOptions {
 };
 
 // Appends every problem of `item` (a batch customer object, nulls already removed) to `out`.
-void validate_customer(const nlohmann::json& item, const ValidationOptions& options,
-                       Problems& out);
+void validate_customer(const nlohmann::json& item, const ValidationOptions& options, Problems& out);
 
 // True for a real calendar date written yyyy-MM-dd.
 bool is_iso_date(const std::string& text);

@@ -13,20 +13,39 @@ constexpr const char* kContract = "amlyze_contract";
 
 model::ColumnKind kind_of(pqxx::oid type) {
   switch (type) {
-    case 16: return model::ColumnKind::kBoolean;
-    case 20: case 21: case 23: return model::ColumnKind::kInteger;
-    case 700: case 701: case 1700: return model::ColumnKind::kDecimal;
-    case 1082: return model::ColumnKind::kDate;
-    case 1184: return model::ColumnKind::kTimestamp;
-    case 114: case 3802: return model::ColumnKind::kJson;
-    case 18: case 19: case 25: case 705: case 1042: case 1043: return model::ColumnKind::kText;
-    default: return model::ColumnKind::kOther;
+    case 16:
+      return model::ColumnKind::kBoolean;
+    case 20:
+    case 21:
+    case 23:
+      return model::ColumnKind::kInteger;
+    case 700:
+    case 701:
+    case 1700:
+      return model::ColumnKind::kDecimal;
+    case 1082:
+      return model::ColumnKind::kDate;
+    case 1184:
+      return model::ColumnKind::kTimestamp;
+    case 114:
+    case 3802:
+      return model::ColumnKind::kJson;
+    case 18:
+    case 19:
+    case 25:
+    case 705:
+    case 1042:
+    case 1043:
+      return model::ColumnKind::kText;
+    default:
+      return model::ColumnKind::kOther;
   }
 }
 
 // Drops trailing blanks and semicolons: integrators end statements with ';', DECLARE cannot.
 std::string trim_statement(std::string sql) {
-  while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
+  while (!sql.empty() &&
+         (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
     sql.pop_back();
   }
   return sql;
@@ -35,8 +54,7 @@ std::string trim_statement(std::string sql) {
 // PostgreSQL's position ("LINE n: ..." and a caret) is kept, prefixed by the file. `after`
 // says what became of the run: nothing sent when the query is refused up front; batches may
 // have gone out when a row fails at FETCH time.
-std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e,
-                        const char* after) {
+std::string sql_message(const std::string& sql_file, const pqxx::sql_error& e, const char* after) {
   return sql_file + ": PostgreSQL refused the extract query (" + describe_pg_error(e) +
          ")\nFix the query; " + after;
 }
@@ -128,10 +146,11 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
     snapshot_time_ = transaction_->exec1("SELECT now()::text")[0].c_str();
     window_start_ = "-infinity";
     if (watermark) {
-      window_start_ = transaction_
-                          ->exec_params1("SELECT ($1::timestamptz - $2 * interval '1 second')::text",
-                                         *watermark, lookback_seconds)[0]
-                          .c_str();
+      window_start_ =
+          transaction_
+              ->exec_params1("SELECT ($1::timestamptz - $2 * interval '1 second')::text",
+                             *watermark, lookback_seconds)[0]
+              .c_str();
     }
   } catch (const pqxx::broken_connection& e) {
     throw lost("", e);
@@ -144,9 +163,10 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
       estimate(trim_statement(sql));
       transaction_->exec_params(declare + trim_statement(sql), window_start_);
     } else {
-      transaction_->exec_params(declare + "SELECT * FROM (" + trim_statement(sql) +
-                                    "\n) AS amlyze_selected WHERE \"customerExtId\" = ANY ($2::text[])",
-                                window_start_, array_literal(*only_ext_ids));
+      transaction_->exec_params(
+          declare + "SELECT * FROM (" + trim_statement(sql) +
+              "\n) AS amlyze_selected WHERE \"customerExtId\" = ANY ($2::text[])",
+          window_start_, array_literal(*only_ext_ids));
     }
   } catch (const pqxx::broken_connection& e) {
     throw lost("", e);
@@ -162,9 +182,10 @@ void ExtractCursor::check_parameters(const std::string& sql) {
   // Same line as the query's first line, so PostgreSQL's LINE n matches the file.
   transaction_->exec0(std::string("PREPARE ") + kContract + " AS " + sql);
   const auto count = transaction_
-                         ->exec_params1("SELECT cardinality(parameter_types) FROM "
-                                        "pg_prepared_statements WHERE name = $1",
-                                        kContract)[0]
+                         ->exec_params1(
+                             "SELECT cardinality(parameter_types) FROM "
+                             "pg_prepared_statements WHERE name = $1",
+                             kContract)[0]
                          .as<int>();
   transaction_->exec0(std::string("DEALLOCATE ") + kContract);
   if (count == 0) {
@@ -203,8 +224,8 @@ pqxx::result ExtractCursor::fetch_now(int count) {
     throw lost(" during the extract", e);
   } catch (const pqxx::sql_error& e) {
     // Errors at execution time (a cast that fails on some row, a division by zero) land here.
-    throw SourceError(sql_message(sql_file_, e,
-                                  "what was sent before is in the ledger, the next run resumes."));
+    throw SourceError(
+        sql_message(sql_file_, e, "what was sent before is in the ledger, the next run resumes."));
   }
 }
 

@@ -3,11 +3,10 @@
 // row comes from one snapshot whose time becomes the next watermark.
 #pragma once
 
-#include <pqxx/pqxx>
-
 #include <future>
 #include <memory>
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 

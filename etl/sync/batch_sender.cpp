@@ -42,8 +42,11 @@ void log_verdict(const AnswerPlan& plan, std::size_t size, int attempt,
 BatchSender::BatchSender(SenderSettings settings, ledger::Ledger& ledger,
                          std::vector<amlyze::HttpPoster*> posters, ledger::RunCounts& counts,
                          Backoff backoff)
-    : settings_(std::move(settings)), ledger_(ledger), counts_(counts),
-      queue_limit_(2 * settings_.batch_size), backoff_(std::move(backoff)) {
+    : settings_(std::move(settings)),
+      ledger_(ledger),
+      counts_(counts),
+      queue_limit_(2 * settings_.batch_size),
+      backoff_(std::move(backoff)) {
   for (amlyze::HttpPoster* http : posters) {
     workers_.emplace_back([this, http] { run_worker(*http); });
   }
@@ -147,8 +150,7 @@ void BatchSender::wait_for_resume() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // Rounded up: a pause of a second never ends a fraction of a millisecond early.
-    remaining_ms =
-        std::chrono::ceil<std::chrono::milliseconds>(resume_at_ - Clock::now()).count();
+    remaining_ms = std::chrono::ceil<std::chrono::milliseconds>(resume_at_ - Clock::now()).count();
   }
   if (remaining_ms > 0) sleep_unless_stopped(remaining_ms);
 }
@@ -273,12 +275,12 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
 }
 
 AnswerPlan BatchSender::settle(const Unit& unit, const std::vector<std::string>& numbers,
-                              const amlyze::BatchReply& reply) {
+                               const amlyze::BatchReply& reply) {
   std::vector<SentItem> sent;
   sent.reserve(unit.items.size());
   for (const Pending& p : unit.items) sent.push_back({p.action, p.flipped});
-  AnswerPlan plan = plan_answer(
-      sent, numbers, reply, answer_context(backoff_, unit.attempt, failed_in_a_row_, reply));
+  AnswerPlan plan = plan_answer(sent, numbers, reply,
+                                answer_context(backoff_, unit.attempt, failed_in_a_row_, reply));
   counts_.created += plan.counts.created;
   counts_.updated += plan.counts.updated;
   counts_.rejected += plan.counts.rejected;

@@ -48,9 +48,9 @@ struct ResendGate {
 };
 
 struct SenderSettings {
-  std::string url;        // base_url + endpoint path
-  std::string endpoint;   // for the ledger: batch-customers | validate-batch-customers
-  std::string token;      // bearer token; never logged
+  std::string url;           // base_url + endpoint path
+  std::string endpoint;      // for the ledger: batch-customers | validate-batch-customers
+  std::string token;         // bearer token; never logged
   std::string token_source;  // where it came from, for messages ("$AMLYZE_TOKEN", a file, ...)
   std::size_t batch_size = 500;
   long long run_id = 0;
@@ -64,8 +64,7 @@ class BatchSender : public Sink {
   // the sending outcomes (created, updated, rejected, failed, batches, http_*), written by the
   // sender threads: read them after flush() (or destruction), or through batches_sent().
   BatchSender(SenderSettings settings, ledger::Ledger& ledger,
-              std::vector<amlyze::HttpPoster*> posters, ledger::RunCounts& counts,
-              Backoff backoff);
+              std::vector<amlyze::HttpPoster*> posters, ledger::RunCounts& counts, Backoff backoff);
   // One request in flight at a time.
   BatchSender(SenderSettings settings, ledger::Ledger& ledger, amlyze::HttpPoster& http,
               ledger::RunCounts& counts, Backoff backoff)

@@ -1,8 +1,7 @@
 #include "sync/dry_run_writer.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "amlyze/batch_api.hpp"
 #include "util/errors.hpp"
@@ -53,8 +52,8 @@ void DryRunWriter::flush() {
   std::vector<amlyze::OutgoingItem> items;
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& [customer, action] = batch_[i];
-    items.push_back({customer.ext_id, "dry-run-" + std::to_string(batch_number_) + "-" +
-                                          std::to_string(i + 1),
+    items.push_back({customer.ext_id,
+                     "dry-run-" + std::to_string(batch_number_) + "-" + std::to_string(i + 1),
                      action, customer.hash, &customer.canonical});
   }
   char name[32];
@@ -66,7 +65,9 @@ void DryRunWriter::flush() {
 
 void DryRunWriter::held_back(const std::string& ext_id, const std::string& outcome,
                              const std::string& code, const std::string& reason) {
-  held_back_ << nlohmann::json{{"customerExtId", ext_id}, {"outcome", outcome}, {"errorCode", code},
+  held_back_ << nlohmann::json{{"customerExtId", ext_id},
+                               {"outcome", outcome},
+                               {"errorCode", code},
                                {"reason", reason}}
                     .dump()
              << '\n';
@@ -75,11 +76,11 @@ void DryRunWriter::held_back(const std::string& ext_id, const std::string& outco
 void DryRunWriter::finish(const std::string& window_start, const std::string& snapshot) {
   flush();
   held_back_.flush();
-  const nlohmann::json plan = {{"windowStart", window_start},  {"snapshot", snapshot},
-                               {"extracted", counts_.extracted}, {"create", creates_},
-                               {"update", updates_},           {"unchanged", counts_.unchanged},
-                               {"held", counts_.held},         {"invalid", counts_.invalid},
-                               {"duplicate", counts_.duplicate}, {"batches", counts_.batches}};
+  const nlohmann::json plan = {
+      {"windowStart", window_start}, {"snapshot", snapshot},       {"extracted", counts_.extracted},
+      {"create", creates_},          {"update", updates_},         {"unchanged", counts_.unchanged},
+      {"held", counts_.held},        {"invalid", counts_.invalid}, {"duplicate", counts_.duplicate},
+      {"batches", counts_.batches}};
   write_file(dir_ / "plan.json", plan.dump(2) + "\n");
 }
 

@@ -12,8 +12,8 @@ enum class Decision {
   kCreate,     // never accepted by AMLYZE: send as CREATE
   kUpdate,     // accepted before with other data: send the whole customer as UPDATE
   kUnchanged,  // same payload hash as last accepted: skip
-  kHeld,       // rejected before with exactly this data (not C004): skip until it changes or `retry`
-  kInvalid,    // failed local validation: never sent
+  kHeld,     // rejected before with exactly this data (not C004): skip until it changes or `retry`
+  kInvalid,  // failed local validation: never sent
   kDuplicate,  // customerExtId already extracted in this run: the first version wins
 };
 

@@ -7,8 +7,10 @@
 namespace etl::sync {
 
 Progress::Progress(const ledger::RunCounts& counts)
-    : counts_(counts), enabled_(isatty(STDERR_FILENO) == 1),
-      start_(std::chrono::steady_clock::now()), last_(start_) {}
+    : counts_(counts),
+      enabled_(isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
 
 Progress::~Progress() {
   if (drawn_) std::fprintf(stderr, "\r\033[K");
@@ -23,7 +25,8 @@ void Progress::tick() {
   const double rate = static_cast<double>(counts_.extracted) / seconds;
   char eta[32] = "?";
   if (estimate_ && rate > 0 && *estimate_ > counts_.extracted) {
-    const auto left = static_cast<long long>(static_cast<double>(*estimate_ - counts_.extracted) / rate);
+    const auto left =
+        static_cast<long long>(static_cast<double>(*estimate_ - counts_.extracted) / rate);
     std::snprintf(eta, sizeof eta, "%lld:%02lld", left / 60, left % 60);
   }
   // Only what this thread counts: the sender threads' counts are read after they have finished.

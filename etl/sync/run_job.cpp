@@ -18,8 +18,8 @@
 #include "sync/token.hpp"
 #include "util/errors.hpp"
 #include "util/exit_codes.hpp"
-#include "util/stop_signal.hpp"
 #include "util/log.hpp"
+#include "util/stop_signal.hpp"
 #include "util/text.hpp"
 
 namespace etl::sync {
@@ -40,8 +40,13 @@ class RunLoop {
  public:
   RunLoop(const Config& config, const RunOptions& options, const RunPlan& plan,
           ledger::Ledger& ledger, RunResult& result, ResendGate gate)
-      : config_(config), options_(options), run_plan_(plan), ledger_(ledger), result_(result),
-        counts_(result.counts), gate_(std::move(gate)) {}
+      : config_(config),
+        options_(options),
+        run_plan_(plan),
+        ledger_(ledger),
+        result_(result),
+        counts_(result.counts),
+        gate_(std::move(gate)) {}
 
   void run(const std::string& sql, const Token& token) {
     make_sink(token);
@@ -143,7 +148,11 @@ class RunLoop {
     const bool saves = run_plan_.amlyze_saves;
     SenderSettings settings{a.base_url + (saves ? amlyze::kBatchPath : amlyze::kValidatePath),
                             saves ? "batch-customers" : "validate-batch-customers",
-                            token.value, token.source, batch_size, result_.run_id, retry,
+                            token.value,
+                            token.source,
+                            batch_size,
+                            result_.run_id,
+                            retry,
                             std::move(gate_)};
     auto sender =
         std::make_unique<BatchSender>(settings, ledger_, posters, counts_, Backoff(retry));
@@ -153,9 +162,8 @@ class RunLoop {
 
   void read_all(source::ExtractCursor& cursor) {
     model::RowValues row;
-    const model::TransformOptions transform{config_.amlyze.requester,
-                                            config_.amlyze.business_unit,
-                                            {config_.classifiers}};
+    const model::TransformOptions transform{
+        config_.amlyze.requester, config_.amlyze.business_unit, {config_.classifiers}};
     std::vector<model::Customer> chunk;
     std::vector<std::string> ids;
     while (cursor.fetch(config_.source.fetch_size)) {
@@ -251,12 +259,12 @@ class RunLoop {
     // them, so the message says truly whether anything was sent.
     if (sender_ != nullptr) sender_->stop();
     const std::string column = p.path.substr(0, p.path.find_first_of(".["));
-    throw ConfigError(config_.source.extract_sql.string() + ": column \"" + column +
-                      "\" does not fit the mapping contract: " + p.path + ": " + p.message +
-                      " (first seen in customerExtId " + (c.ext_id.empty() ? "?" : c.ext_id) +
-                      "). Fix the query; " +
-                      (batches_sent() == 0 ? "nothing was sent."
-                                           : "the batches sent before are in the ledger."));
+    throw ConfigError(
+        config_.source.extract_sql.string() + ": column \"" + column +
+        "\" does not fit the mapping contract: " + p.path + ": " + p.message +
+        " (first seen in customerExtId " + (c.ext_id.empty() ? "?" : c.ext_id) +
+        "). Fix the query; " +
+        (batches_sent() == 0 ? "nothing was sent." : "the batches sent before are in the ledger."));
   }
 
   // The sender threads count their batches under their lock; a dry run counts in this thread.
@@ -295,8 +303,8 @@ class RunLoop {
   DryRunWriter* dry_writer_ = nullptr;
   Progress progress_{counts_};
   source::OpenTransactions open_transactions_;  // at the snapshot of a `run`
-  std::unordered_set<std::string> seen_;       // runs that leave customer state alone
-  std::unordered_set<std::string> chunk_ids_;  // the current chunk's, not yet in the ledger
+  std::unordered_set<std::string> seen_;        // runs that leave customer state alone
+  std::unordered_set<std::string> chunk_ids_;   // the current chunk's, not yet in the ledger
 };
 
 // A killed run's requests may still be applied by AMLYZE after a newer request for the same

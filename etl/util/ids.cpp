@@ -19,8 +19,8 @@ constexpr char kHex[] = "0123456789abcdef";
 std::mt19937_64& generator() {
   thread_local std::mt19937_64 bits = [] {
     std::random_device kernel;
-    std::seed_seq seed{kernel(), kernel(), kernel(), kernel(), kernel(), kernel(), kernel(),
-                       kernel()};
+    std::seed_seq seed{kernel(), kernel(), kernel(), kernel(),
+                       kernel(), kernel(), kernel(), kernel()};
     return std::mt19937_64(seed);
   }();
   return bits;

@@ -7,10 +7,11 @@
 namespace etl {
 
 // A version 7 UUID (RFC 9562) in lower-case canonical form: 48 bits of Unix time in
-// milliseconds, then 74 random bits from a per-thread generator seeded by the kernel. Unique like a version 4 UUID, but
-// later ones sort after earlier ones, so the ledger's index on communication_number grows at its
-// right edge instead of taking a write in a random page per submission (at a million
-// submissions, random keys made every batch dirty hundreds of index pages).
+// milliseconds, then 74 random bits from a per-thread generator seeded by the kernel. Unique like a
+// version 4 UUID, but later ones sort after earlier ones, so the ledger's index on
+// communication_number grows at its right edge instead of taking a write in a random page per
+// submission (at a million submissions, random keys made every batch dirty hundreds of index
+// pages).
 std::string new_uuid();
 
 // Lower-case hex SHA-256 of the bytes, from OpenSSL's libcrypto.

@@ -1,11 +1,10 @@
 #include "util/log.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <ctime>
 #include <iostream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 namespace etl {
 namespace {
@@ -17,10 +16,14 @@ std::mutex g_mutex;
 
 const char* level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -36,7 +39,9 @@ void log(LogLevel level, std::string_view message) {
   std::lock_guard<std::mutex> lock(g_mutex);
   std::ostream& out = g_out != nullptr ? *g_out : std::cerr;
   if (g_format == LogFormat::kJson) {
-    out << nlohmann::json{{"time", utc_now_iso()}, {"level", level_name(level)}, {"message", std::string(message)}}
+    out << nlohmann::json{{"time", utc_now_iso()},
+                          {"level", level_name(level)},
+                          {"message", std::string(message)}}
                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
         << '\n';
   } else {

@@ -1,9 +1,8 @@
 #include "util/stop_signal.hpp"
 
-#include <csignal>
-
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "util/errors.hpp"
@@ -30,8 +29,9 @@ bool stop_requested() { return g_stop.load(); }
 
 void throw_if_stop_requested() {
   if (stop_requested()) {
-    throw InterruptedError("stopped by a signal: the batch in flight was finished and recorded, "
-                           "nothing more was sent; the next run carries on");
+    throw InterruptedError(
+        "stopped by a signal: the batch in flight was finished and recorded, "
+        "nothing more was sent; the next run carries on");
   }
 }
 

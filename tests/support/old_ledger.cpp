@@ -28,8 +28,7 @@ void make_sqlite(const std::filesystem::path& file, const std::string& sql) {
 std::string old_ledger_schema_sql(int last_version) {
   // By version: the file names say it (0001_init.sql), as the migration runner reads them.
   std::map<int, std::string> files;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(source_path("migrations/ledger"))) {
+  for (const auto& entry : std::filesystem::directory_iterator(source_path("migrations/ledger"))) {
     const std::string name = entry.path().filename().string();
     const int version = std::stoi(name);
     if (version <= last_version) files[version] = name;
