@@ -4,7 +4,7 @@
 -- first load appends to it in order, where the old key (customerExtId) put every batch's rows
 -- on pages all over the index, and every batch's commit rewrote them. The customers table keeps
 -- every documented column; customer_ext_id stays UNIQUE and submissions keep customer_ext_id,
--- so saved audit SQL works unchanged (sql/audit/customer_history.sql goes through the id).
+-- so saved audit SQL works unchanged (sql/audit/customer_history.sql goes through the id, fast).
 
 CREATE TABLE customers_0005 (
   customer_id      INTEGER PRIMARY KEY,   -- stable: submissions.customer_id refers to it
