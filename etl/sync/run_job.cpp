@@ -79,6 +79,7 @@ class RunLoop {
 
  private:
   static constexpr std::size_t kRetryChunk = 5000;
+  static constexpr std::size_t kSlice = 250;  // rows per ledger lookup
 
   void started(const source::ExtractCursor& cursor) {
     progress_.set_estimate(cursor.estimated_rows());
@@ -164,8 +165,6 @@ class RunLoop {
     model::RowValues row;
     const model::TransformOptions transform{
         config_.amlyze.requester, config_.amlyze.business_unit, {config_.classifiers}};
-    std::vector<model::Customer> chunk;
-    std::vector<std::string> ids;
     while (cursor.fetch(config_.source.fetch_size)) {
       const bool first_chunk = plan_.column_count == 0;
       if (first_chunk) {
@@ -173,20 +172,9 @@ class RunLoop {
                                     config_.amlyze.business_unit.has_value());
         sink_->hold(true);
       }
-      chunk.clear();
-      ids.clear();
-      for (std::size_t i = 0; i < cursor.rows(); ++i) {
-        throw_if_stop_requested();
-        progress_.tick();
-        cursor.row(i, row);
-        chunk.push_back(model::transform_row(plan_, row, transform));
-        chunk.back().payload = nlohmann::json();  // validated and serialized: `canonical` is sent
-        ids.push_back(chunk.back().ext_id);
+      for (std::size_t from = 0; from < cursor.rows(); from += kSlice) {
+        read_slice(cursor, from, std::min(cursor.rows(), from + kSlice), row, transform);
       }
-      // One ledger call per chunk: the states as they were before this chunk's rows.
-      const std::vector<std::optional<ledger::CustomerState>> states = ledger_.customers(ids);
-      chunk_ids_.clear();
-      for (std::size_t i = 0; i < chunk.size(); ++i) handle(std::move(chunk[i]), states[i]);
       if (first_chunk) sink_->hold(false);
       if (counts_.extracted % 100000 < static_cast<long long>(cursor.rows())) {
         log_info("progress: " + std::to_string(counts_.extracted) + " customers read");
@@ -199,11 +187,31 @@ class RunLoop {
     }
   }
 
+  // Rows [from, to) of the fetched chunk: transformed, then their ledger states read in one call
+  // (as they were before these rows), then planned. Slices, not the whole chunk, bound the
+  // transformed customers held at once.
+  void read_slice(source::ExtractCursor& cursor, std::size_t from, std::size_t to,
+                  model::RowValues& row, const model::TransformOptions& transform) {
+    slice_.clear();
+    ids_.clear();
+    for (std::size_t i = from; i < to; ++i) {
+      throw_if_stop_requested();
+      progress_.tick();
+      cursor.row(i, row);
+      slice_.push_back(model::transform_row(plan_, row, transform));
+      slice_.back().payload = nlohmann::json();  // validated and serialized: `canonical` is sent
+      ids_.push_back(slice_.back().ext_id);
+    }
+    const std::vector<std::optional<ledger::CustomerState>> states = ledger_.customers(ids_);
+    chunk_ids_.clear();
+    for (std::size_t i = 0; i < slice_.size(); ++i) handle(std::move(slice_[i]), states[i]);
+  }
+
   void handle(model::Customer c, const std::optional<ledger::CustomerState>& state) {
     ++counts_.extracted;
     if (const model::Problem* p = model::first_mapping_problem(c.problems)) mapping_error(c, *p);
     if (c.ext_id.empty()) return hold_back(c, ledger::Outcome::kInvalid, c.problems);
-    // Earlier chunks' rows are in the ledger's state; this chunk's are not yet.
+    // Earlier slices' rows are in the ledger's state; this slice's are not yet.
     const bool seen = run_plan_.writes_customer_state
                           ? (state && state->last_seen_run == result_.run_id) ||
                                 !chunk_ids_.insert(c.ext_id).second
