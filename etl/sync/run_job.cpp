@@ -312,7 +312,9 @@ class RunLoop {
   Progress progress_{counts_};
   source::OpenTransactions open_transactions_;  // at the snapshot of a `run`
   std::unordered_set<std::string> seen_;        // runs that leave customer state alone
-  std::unordered_set<std::string> chunk_ids_;   // the current chunk's, not yet in the ledger
+  std::unordered_set<std::string> chunk_ids_;   // the current slice's, not yet in the ledger
+  std::vector<model::Customer> slice_;
+  std::vector<std::string> ids_;
 };
 
 // A killed run's requests may still be applied by AMLYZE after a newer request for the same
