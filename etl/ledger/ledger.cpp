@@ -284,6 +284,9 @@ std::optional<CustomerState> Ledger::customer(const std::string& ext_id) {
 std::vector<std::optional<CustomerState>> Ledger::customers(
     const std::vector<std::string>& ext_ids) {
   return worker_->call([&] {
+    // Inside the group's transaction: outside one, every lookup would be a read transaction of
+    // its own, each taking and dropping the WAL's read lock (fcntl calls per customer).
+    open_group();
     std::vector<std::optional<CustomerState>> out;
     out.reserve(ext_ids.size());
     for (const std::string& id : ext_ids) {
@@ -298,13 +301,20 @@ std::vector<std::optional<CustomerState>> Ledger::customers(
 
 void Ledger::touch(long long run, const std::string& ext_id, const std::string& entity_type,
                    const std::string& hash, const std::string& changed_at) {
-  worker_->post([=] {
-    CustomerRow& row = states_->get(ext_id);
-    row.entity_type = entity_type;
-    row.last_hash = hash;
-    row.last_changed_at = changed_at;
-    row.last_seen_run = run;
-    row.dirty = true;
+  touch(run, {Seen{ext_id, entity_type, hash, changed_at}});
+}
+
+void Ledger::touch(long long run, std::vector<Seen> seen) {
+  if (seen.empty()) return;
+  worker_->post([this, run, seen = std::move(seen)] {
+    for (const Seen& s : seen) {
+      CustomerRow& row = states_->get(s.ext_id);
+      row.entity_type = s.entity_type;
+      row.last_hash = s.hash;
+      row.last_changed_at = s.changed_at;
+      row.last_seen_run = run;
+      row.dirty = true;
+    }
   });
 }
 

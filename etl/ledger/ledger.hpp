@@ -49,6 +49,14 @@ struct Intent {
   std::string hash;
 };
 
+// A customer as extracted in a run (Ledger::touch).
+struct Seen {
+  std::string ext_id;
+  std::string entity_type;
+  std::string hash;
+  std::string changed_at;
+};
+
 // The answer for one sent customer.
 struct ItemResult {
   std::string communication_number;
@@ -141,6 +149,8 @@ class Ledger {
   // Records that `ext_id` was extracted in `run` with this version (hash, change time).
   void touch(long long run, const std::string& ext_id, const std::string& entity_type,
              const std::string& hash, const std::string& changed_at);
+  // The same for many customers at once: one hand-over to the worker, not one per customer.
+  void touch(long long run, std::vector<Seen> seen);
   // A customer held back before sending (invalid, duplicate): one submission row, no batch.
   void record_unsent(long long run, const std::string& ext_id, const std::string& hash,
                      Outcome outcome, const std::string& code, const std::string& description);

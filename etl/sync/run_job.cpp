@@ -205,6 +205,10 @@ class RunLoop {
     const std::vector<std::optional<ledger::CustomerState>> states = ledger_.customers(ids_);
     chunk_ids_.clear();
     for (std::size_t i = 0; i < slice_.size(); ++i) handle(std::move(slice_[i]), states[i]);
+    // After the slice's batches were handed on: the fields a touch sets are not the ones an
+    // intent or answer sets, so their order in the worker does not matter.
+    ledger_.touch(result_.run_id, std::move(touched_));
+    touched_.clear();
   }
 
   void handle(model::Customer c, const std::optional<ledger::CustomerState>& state) {
@@ -222,7 +226,7 @@ class RunLoop {
       decision = Decision::kUpdate;
     }
     if (run_plan_.writes_customer_state && decision != Decision::kDuplicate) {
-      ledger_.touch(result_.run_id, c.ext_id, c.entity_type, c.hash, c.changed_at);
+      touched_.push_back({c.ext_id, c.entity_type, c.hash, c.changed_at});
     }
     switch (decision) {
       case Decision::kDuplicate:
@@ -315,6 +319,7 @@ class RunLoop {
   std::unordered_set<std::string> chunk_ids_;   // the current slice's, not yet in the ledger
   std::vector<model::Customer> slice_;
   std::vector<std::string> ids_;
+  std::vector<ledger::Seen> touched_;  // the current slice's, handed to the ledger at its end
 };
 
 // A killed run's requests may still be applied by AMLYZE after a newer request for the same
