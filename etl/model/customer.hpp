@@ -15,7 +15,7 @@ struct Customer {
   std::string changed_at;   // `_changed_at` as PostgreSQL printed it (UTC)
   nlohmann::json payload;   // keys sorted (std::map), nulls removed; may be released once
                             // validated: `canonical` is what is sent
-  std::string canonical;    // payload.dump(): the bytes that are hashed and sent
+  std::string canonical;    // canonical_text(payload): the bytes that are hashed and sent
   std::string hash;         // SHA-256 of `canonical`: what decides "unchanged"
   Problems problems;        // empty: valid
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "model/canonical.hpp"
 #include "model/validate.hpp"
 #include "util/ids.hpp"
 #include "util/utf8.hpp"
@@ -122,7 +123,7 @@ Customer transform_row(const ColumnPlan& plan, const RowValues& row,
     c.problems.push_back(
         {"ETL.CHANGED_AT", "_changed_at", "is NULL; the row's change time is needed"});
   }
-  c.canonical = c.payload.dump();
+  c.canonical = canonical_text(c.payload);
   c.hash = sha256_hex(c.canonical);
   return c;
 }
