@@ -75,8 +75,12 @@ struct Ledger::Statements {
                "UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
                "finished_at = ? WHERE batch_id = ?"),
         result(db,
-               "UPDATE submissions SET outcome = ?, error_code = ?, error_description = ?, "
-               "finished_at = ? WHERE communication_number = ?"),
+               "UPDATE submissions SET outcome = ?1, error_code = ?2, error_description = ?3, "
+               "finished_at = ?4 WHERE submission_id = ?5"),
+        result_by_number(db,
+                         "UPDATE submissions SET outcome = ?1, error_code = ?2, "
+                         "error_description = ?3, finished_at = ?4 "
+                         "WHERE communication_number = ?5"),
         through(db,
                 "INSERT INTO sync_state (key, value, updated_at) VALUES ('customers_through', "
                 "coalesce((SELECT min(submission_id) FROM submissions "
@@ -84,7 +88,7 @@ struct Ledger::Statements {
                 "submissions), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
                 "excluded.value, updated_at = excluded.updated_at") {}
 
-  Statement unsent, batch, intent, answer, result, through;
+  Statement unsent, batch, intent, answer, result, result_by_number, through;
 };
 
 namespace {
@@ -366,6 +370,7 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
       s.bind(1, run).bind(2, batch_id).bind_optional(3, customer_id).bind(4, i.ext_id);
       s.bind(5, i.communication_number).bind(6, model::action_name(i.action));
       s.bind(7, i.hash).bind(8, now).run();
+      unanswered_[i.communication_number] = db_.last_insert_id();
     }
     // On disk before the request goes out, with every write handed over before it (the rows
     // planned so far, earlier answers): the one fsync per batch.
@@ -375,10 +380,10 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
 }
 
 void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
-                            const std::vector<ItemResult>& results) {
+                            std::vector<ItemResult> results) {
   // When the answer came, not when the worker gets to it: a retry's pause is measured from it.
   const std::string now = utc_now_iso();
-  worker_->post([=] {
+  worker_->post([this, batch_id, answer, now, results = std::move(results)] {
     open_group();
     Statement& a = stmts_->answer;
     a.bind_optional(
@@ -387,10 +392,17 @@ void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
     a.bind(5, batch_id).run();
     for (const ItemResult& r : results) {
       const std::optional<std::string> code = unless_empty(r.error_code);
-      Statement& s = stmts_->result;
+      const auto intent = unanswered_.find(r.communication_number);
+      const bool known = intent != unanswered_.end();
+      Statement& s = known ? stmts_->result : stmts_->result_by_number;
       s.bind(1, outcome_name(r.outcome)).bind_optional(2, code);
       s.bind_optional(3, unless_empty(r.error_description)).bind(4, now);
-      s.bind(5, r.communication_number).run();
+      if (known) {
+        s.bind(5, intent->second).run();
+        unanswered_.erase(intent);
+      } else {
+        s.bind(5, r.communication_number).run();
+      }
       if (audit_only_) continue;
       CustomerRow& row = states_->get(r.ext_id);
       row.last_outcome = outcome_name(r.outcome);

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger/customer_states.hpp"
@@ -162,7 +163,7 @@ class Ledger {
   // Records the HTTP answer and every item's outcome; committed with the next intents, or
   // within a second when none follow.
   void record_results(long long batch_id, const BatchAnswer& answer,
-                      const std::vector<ItemResult>& results);
+                      std::vector<ItemResult> results);
 
   // Waits until everything handed over is written, customer rows included, and committed.
   void flush();
@@ -198,6 +199,9 @@ class Ledger {
   std::unique_ptr<CustomerStates> states_;
   std::unique_ptr<Transaction> group_;  // open while posted writes wait for their commit
   bool audit_only_ = false;
+  // Intents without their answer yet: communication number -> submission_id, so an answer
+  // updates its row by rowid, not through the communication_number index.
+  std::unordered_map<std::string, long long> unanswered_;
   std::unique_ptr<LedgerWorker> worker_;  // last: stops before what it uses goes away
 };
 

@@ -250,7 +250,8 @@ void BatchSender::send(Unit unit, amlyze::HttpPoster& http) {
                        out.outcome, std::move(out.error_code), std::move(out.error_description)});
   }
   // Recorded before anything else happens: a stop, a wait or a crash after this loses nothing.
-  ledger_.record_results(batch_id, {reply.http_status, reply.error, response.latency_ms}, results);
+  ledger_.record_results(batch_id, {reply.http_status, reply.error, response.latency_ms},
+                         std::move(results));
 
   if (reply.status == BatchStatus::kAuthFailed) {
     throw AuthError("AMLYZE refused the bearer token (" + reply.error.substr(0, 8) + ") from " +
