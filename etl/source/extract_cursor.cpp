@@ -142,9 +142,6 @@ void ExtractCursor::open(const std::string& sql, const std::string& sql_file,
     transaction_->exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     // A full read is costly enough to trigger JIT, whose compile time outweighs its gain here.
     transaction_->exec0("SET LOCAL jit = off");
-    // A cursor is planned for its first 10% of rows (cursor_tuple_fraction), which favours
-    // nested loops over the hash joins an extract wants; the job reads every row.
-    transaction_->exec0("SET LOCAL cursor_tuple_fraction = 1");
     // The first query takes the snapshot; now() is the transaction's start, just before it.
     snapshot_time_ = transaction_->exec1("SELECT now()::text")[0].c_str();
     window_start_ = "-infinity";
