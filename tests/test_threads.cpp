@@ -64,6 +64,24 @@ std::string with_value(const std::string& conninfo, const std::string& column,
   return "SELECT " + select + " FROM (" + sql + "\n) AS q ORDER BY q.\"customerExtId\"";
 }
 
+// A run whose extract has an unknown key in a json column at `bad_ext_id` (rows come in
+// customerExtId order, 100 per fetch), sending batches of 10, two at a time, each answered after
+// `latency_ms`: the mapping error is met while batches are in flight.
+etl::test::ProcessResult run_with_bad_key_at(etl::test::EtlHarness& h,
+                                             const std::string& bad_ext_id, int latency_ms) {
+  etl::test::write_text(h.dir() / "sql" / "bad_key.sql",
+                        with_value(h.bank().conninfo(), "listAddress", bad_ext_id,
+                                   "'[{\"zip_code\": \"1\"}]'::json"));
+  h.config()["source"]["extract_sql"] = "../sql/bad_key.sql";
+  h.config()["source"]["fetch_size"] = 100;
+  h.config()["amlyze"]["batch_size"] = 10;
+  h.config()["amlyze"]["max_in_flight"] = 2;
+  etl::sandbox::FaultPlan slow;
+  slow.latency_ms = latency_ms;
+  h.sandbox().set_faults(slow);
+  return h.etl({"run"});
+}
+
 }  // namespace
 
 TEST_SUITE("threads") {
@@ -100,21 +118,10 @@ TEST_SUITE("threads") {
 
   TEST_CASE("a mapping error met while batches are in flight says what was sent without a race") {
     etl::test::EtlHarness h(300);
-    // Rows in customerExtId order; the first row of the third fetch has an unknown key in a
-    // json column. At most 2 x batch_size customers wait in the sender's queue, so reading 200
-    // rows takes at least 18 batches out of it: some are sent, some in flight, whatever the
-    // machine's speed (a sanitizer build included).
-    etl::test::write_text(h.dir() / "sql" / "late_bad_key.sql",
-                          with_value(h.bank().conninfo(), "listAddress", "C0000201",
-                                     "'[{\"zip_code\": \"1\"}]'::json"));
-    h.config()["source"]["extract_sql"] = "../sql/late_bad_key.sql";
-    h.config()["source"]["fetch_size"] = 100;
-    h.config()["amlyze"]["batch_size"] = 10;
-    h.config()["amlyze"]["max_in_flight"] = 2;
-    etl::sandbox::FaultPlan slow;
-    slow.latency_ms = 300;
-    h.sandbox().set_faults(slow);
-    const auto r = h.etl({"run"});
+    // The first row of the third fetch is bad. At most 2 x batch_size customers wait in the
+    // sender's queue, so reading 200 rows takes at least 18 batches out of it: some are sent,
+    // some in flight, whatever the machine's speed (a sanitizer build included).
+    const auto r = run_with_bad_key_at(h, "C0000201", 300);
     INFO(r.err);
     CHECK(r.err.find("ThreadSanitizer") == std::string::npos);
     CHECK(r.exit_code == 2);
@@ -125,5 +132,22 @@ TEST_SUITE("threads") {
     CHECK(h.ledger_value("SELECT count(*) FROM batches WHERE run_id = 1") != "0");
     // The run waited for the batches in flight: each has its answer recorded.
     CHECK(h.ledger_value("SELECT count(*) FROM batches WHERE finished_at IS NULL") == "0");
+  }
+
+  TEST_CASE(
+      "a mapping error in the middle of a slice keeps the state of the customers sent before it") {
+    etl::test::EtlHarness h(300);
+    // The bad row is the 50th of its slice: the 49 before it were decided and some were sent
+    // when the run stops. Each sent customer's row must say which version was sent (last_hash),
+    // or a rejected one would not be held back when it comes again unchanged.
+    const auto r = run_with_bad_key_at(h, "C0000250", 100);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    REQUIRE(h.ledger_number("SELECT count(*) FROM submissions s JOIN customers c USING "
+                            "(customer_id) WHERE s.batch_id IS NOT NULL AND "
+                            "c.customer_ext_id > 'C0000200'") > 0);
+    CHECK(h.ledger_number("SELECT count(*) FROM submissions s JOIN customers c USING (customer_id) "
+                          "WHERE s.batch_id IS NOT NULL AND c.last_hash IS NOT s.payload_hash") ==
+          0);
   }
 }

@@ -204,9 +204,18 @@ class RunLoop {
     }
     const std::vector<std::optional<ledger::CustomerState>> states = ledger_.customers(ids_);
     chunk_ids_.clear();
-    for (std::size_t i = 0; i < slice_.size(); ++i) handle(std::move(slice_[i]), states[i]);
-    // After the slice's batches were handed on: the fields a touch sets are not the ones an
-    // intent or answer sets, so their order in the worker does not matter.
+    try {
+      for (std::size_t i = 0; i < slice_.size(); ++i) handle(std::move(slice_[i]), states[i]);
+    } catch (...) {
+      hand_over_touched();  // the customers decided before the stop may have been sent
+      throw;
+    }
+    hand_over_touched();
+  }
+
+  // One hand-over per slice, after its batches went on: the fields a touch sets are not the
+  // ones an intent or answer sets, so their order in the worker does not matter.
+  void hand_over_touched() {
     ledger_.touch(result_.run_id, std::move(touched_));
     touched_.clear();
   }
