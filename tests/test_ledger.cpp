@@ -158,7 +158,19 @@ TEST_SUITE("ledger") {
     std::string steps;
     for (const auto& row : f.probe.rows("EXPLAIN QUERY PLAN " + sql)) steps += row[3] + "\n";
     CHECK(steps.find("submissions_in_flight") != std::string::npos);
-    CHECK(steps.find("SCAN submissions\n") == std::string::npos);
+    CHECK(steps.find("SCAN submission_log\n") == std::string::npos);
+  }
+
+  TEST_CASE("the customers in flight and the retry candidates are read from a partial index") {
+    Fixture f;
+    for (const std::string sql :
+         {etl::ledger::kCustomersInFlightSql, etl::ledger::kRetryCandidatesSql}) {
+      std::string steps;
+      for (const auto& row : f.probe.rows("EXPLAIN QUERY PLAN " + sql)) steps += row[3] + "\n";
+      INFO(sql, "\n", steps);
+      CHECK(steps.find("USING INDEX customers_unsettled") != std::string::npos);
+      CHECK(steps.find("SCAN customer_state\n") == std::string::npos);
+    }
   }
 
   TEST_CASE("unsettled_sends: a dead run's cut-off customers until its deadline") {

@@ -1,7 +1,9 @@
 // What the rewritten write path (issue 11) does with what earlier versions and killed runs left:
 // migration 0005 on a ledger made by the schema-4 version (every customer keeps its columns, gets
-// an id its submissions point at, and reads and audit queries still answer), and the customer
-// rows a run killed before writing them back, rebuilt from its submissions by the next run.
+// an id its submissions point at, and reads and audit queries still answer); migration 0006 on a
+// ledger made by the schema-5 version (compact rows behind views that read as the tables did);
+// and the customer rows a run killed before writing them back, rebuilt from its submissions by
+// the next run.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +71,55 @@ INSERT INTO customers VALUES
    '2026-11-30 10:00:00+00', 1, 3, '2026-12-01T02:00:01.040Z');
 INSERT INTO sync_state VALUES ('watermark', '2026-11-30 23:59:00+00', 1,
                                '2026-12-01T02:00:05.000Z');
+)");
+}
+
+// SHA-256-shaped hashes, as the job writes them: 64 lower-case hex digits.
+std::string hex_hash(char digit) { return std::string(64, digit); }
+
+// A ledger of the schema-5 version: customer ids, text hashes and text times. C1 accepted, C2
+// rejected after an earlier acceptance, C3 left in flight by a run that crashed (its customer
+// row written back before the kill), and a row without customerExtId.
+void make_schema5_ledger(const std::filesystem::path& file) {
+  const std::string a = hex_hash('a'), b = hex_hash('b'), c = hex_hash('c'), d = hex_hash('d');
+  etl::test::make_sqlite(
+      file, "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
+                etl::test::old_ledger_schema_sql(5) + R"(
+INSERT INTO runs (run_id, command, mode, started_at, finished_at, outcome, exit_code, extracted,
+                  created, rejected, invalid, batches, version, timeout_seconds)
+VALUES (1, 'run', 'full', '2026-12-01T02:00:00.000Z', '2026-12-01T02:00:05.000Z', 'partial', 3,
+        4, 1, 1, 1, 1, '0.9', 30),
+       (2, 'run', 'incremental', '2026-12-02T02:00:00.000Z', NULL, 'running', NULL, 1, 0, 0, 0,
+        1, '0.9', 30);
+INSERT INTO batches VALUES
+  (1, 1, 'batch-customers', 2, 900, 200, NULL, 40, '2026-12-01T02:00:01.000Z',
+   '2026-12-01T02:00:01.040Z'),
+  (2, 2, 'batch-customers', 1, 450, NULL, NULL, NULL, '2026-12-02T02:00:01.250Z', NULL);
+INSERT INTO customers VALUES
+  (7, 'C1', 'ORGANIZATION', ')" +
+                a + R"(', '2026-12-01T02:00:01.040Z', ')" + a + R"(',
+   'accepted', NULL, '2026-11-30 08:00:00+00', 1, 1, '2026-12-01T02:00:01.040Z'),
+  (3, 'C2', 'INDIVIDUAL', ')" +
+                d + R"(', '2026-11-01T02:00:00.999Z', ')" + b + R"(',
+   'rejected', 'C007', '2026-11-30 10:00:00+00', 1, 3, '2026-12-01T02:00:01.040Z'),
+  (9, 'C3', 'INDIVIDUAL', NULL, NULL, ')" +
+                c + R"(', 'in_flight', NULL,
+   '2026-12-01 09:00:00+00', 2, 1, '2026-12-02T02:00:01.250Z');
+INSERT INTO submissions VALUES
+  (1, 1, 1, 'C1', 'n-1', 'CREATE', ')" +
+                a + R"(', 'accepted', NULL, NULL,
+   '2026-12-01T02:00:01.000Z', '2026-12-01T02:00:01.040Z', 7),
+  (2, 1, 1, 'C2', 'n-2', 'UPDATE', ')" +
+                b + R"(', 'rejected', 'C007', 'bad birth date',
+   '2026-12-01T02:00:01.000Z', '2026-12-01T02:00:01.040Z', 3),
+  (3, 1, NULL, NULL, NULL, NULL, 'h5', 'invalid', 'ETL.NO_EXT_ID', 'no customerExtId',
+   '2026-12-01T02:00:02.000Z', '2026-12-01T02:00:02.000Z', NULL),
+  (4, 2, 2, 'C3', 'n-4', 'CREATE', ')" +
+                c + R"(', 'in_flight', NULL, NULL,
+   '2026-12-02T02:00:01.250Z', NULL, 9);
+INSERT INTO sync_state VALUES ('watermark', '2026-11-30 23:59:00+00', 1,
+                               '2026-12-01T02:00:05.000Z');
+UPDATE sync_state SET value = '3', run_id = 2 WHERE key = 'customers_through';
 )");
 }
 
@@ -221,6 +272,83 @@ TEST_SUITE("ledger") {
       CHECK(ledger.last_success_unix().has_value());
       CHECK(ledger.retry_candidates(std::nullopt) == std::vector<std::string>{"C2", "C3"});
     }
+  }
+
+  TEST_CASE("migration 0006 on a schema-5 ledger: compact rows that read as the tables did") {
+    etl::test::TempDir dir;
+    const auto file = dir.path() / "ledger.sqlite";
+    make_schema5_ledger(file);
+    LedgerProbe probe(file);
+    const std::string columns_sql =
+        "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('customers')) "
+        "UNION ALL SELECT group_concat(name, ',') FROM (SELECT name FROM "
+        "pragma_table_info('submissions'))";
+    const Rows columns = probe.rows(columns_sql);
+    const Rows customers = probe.rows("SELECT * FROM customers ORDER BY customer_id");
+    const Rows submissions = probe.rows("SELECT * FROM submissions ORDER BY submission_id");
+    REQUIRE(customers.size() == 3);
+    REQUIRE(submissions.size() == 4);
+
+    Ledger ledger(file);
+    ledger.flush();
+    CHECK(probe.number("SELECT max(version) FROM schema_migrations") >= 6);
+    CHECK(probe.value("SELECT type FROM sqlite_master WHERE name = 'customers'") == "view");
+    CHECK(probe.value("SELECT type FROM sqlite_master WHERE name = 'submissions'") == "view");
+    // Same columns in the same order, same text in every one of them.
+    CHECK(probe.rows(columns_sql) == columns);
+    CHECK(probe.rows("SELECT * FROM customers ORDER BY customer_id") == customers);
+    CHECK(probe.rows("SELECT * FROM submissions ORDER BY submission_id") == submissions);
+    // Compared as the TEXT columns were: the sqlite3 shell's `.parameter set :to 2999-01-01`
+    // binds the number 2997, which a TEXT column compares as the text '2997'; without that
+    // affinity every text would compare above it.
+    CHECK(probe.number("SELECT count(*) FROM submissions WHERE created_at < 2997") == 4);
+    CHECK(probe.number("SELECT count(*) FROM customers WHERE updated_at < 2997") == 3);
+    CHECK(probe.number("SELECT count(*) FROM customers WHERE last_hash < 2997") == 0);
+    CHECK(ledger.customer("C1").value().accepted_hash == hex_hash('a'));
+    CHECK(ledger.customer("C2").value().last_hash == hex_hash('b'));
+    CHECK(ledger.customer("C2").value().accepted_hash == hex_hash('d'));
+
+    const long long run = ledger.begin_run("run", "incremental", 30);
+    CHECK(ledger.resolve_abandoned(run) == 1);  // C3, left in flight by run 2
+    CHECK(ledger.customer("C3").value().last_outcome == "failed");
+    CHECK(ledger.retry_candidates(std::nullopt) == std::vector<std::string>{"C2", "C3"});
+
+    // Written from now on: 32-byte hashes and millisecond times, read as hex and ISO text.
+    const std::string e = hex_hash('e');
+    ledger.touch(run, "C4", "INDIVIDUAL", e, "2026-12-04 10:00:00+00");
+    const long long batch = ledger.record_intents(
+        run, "batch-customers", 100, {{"C4", "n-new", etl::model::Action::kCreate, e}});
+    ledger.record_results(batch, {200, "", 5}, {{"n-new", "C4", e, Outcome::kAccepted, "", ""}});
+    ledger.flush();
+    CHECK(probe.rows("SELECT typeof(payload_hash), length(payload_hash), typeof(created_ms), "
+                     "typeof(finished_ms) FROM submission_log WHERE communication_number = "
+                     "'n-new'") == Rows{{"blob", "32", "integer", "integer"}});
+    CHECK(probe.rows("SELECT typeof(accepted_hash), typeof(last_hash), typeof(accepted_ms) FROM "
+                     "customer_state WHERE customer_ext_id = 'C4'") ==
+          Rows{{"blob", "blob", "integer"}});
+    CHECK(probe.value("SELECT payload_hash FROM submissions WHERE communication_number = "
+                      "'n-new'") == e);
+    const Rows c4 = probe.rows(
+        "SELECT accepted_hash, last_hash, accepted_at, updated_at FROM customers "
+        "WHERE customer_ext_id = 'C4'");
+    REQUIRE(c4.size() == 1);
+    CHECK(c4[0][0] == e);
+    CHECK(c4[0][1] == e);
+    const std::string sent =
+        probe.value("SELECT created_at FROM submissions WHERE communication_number = 'n-new'");
+    CHECK(sent ==
+          probe.value("SELECT sent_at FROM batches WHERE batch_id = " + std::to_string(batch)));
+    for (const std::string& time : {c4[0][2], c4[0][3], sent}) {
+      INFO(time);
+      CHECK(time.size() == 24);
+      CHECK(time.substr(0, 2) == "20");
+      CHECK(time.find('T') == 10);
+      CHECK(time.back() == 'Z');
+    }
+    CHECK(ledger.customer("C4").value().accepted_hash == e);
+    const auto history = ledger.audit_query("customer_history.sql", {{":ext_id", "C4"}});
+    REQUIRE(history.rows.size() == 1);
+    CHECK(history.rows[0].at(9) == e);  // payload_hash
   }
 
   TEST_CASE("customer rows a killed run never wrote back are rebuilt from its submissions") {

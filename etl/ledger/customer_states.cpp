@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "ledger/compact.hpp"
+
 namespace etl::ledger {
 namespace {
 
@@ -10,8 +12,8 @@ namespace {
 // customer whose row a killed run never wrote back.
 long long next_customer_id(Database& db) {
   Statement s(db,
-              "SELECT max(coalesce((SELECT max(customer_id) FROM customers), 0), "
-              "coalesce((SELECT max(customer_id) FROM submissions), 0)) + 1");
+              "SELECT max(coalesce((SELECT max(customer_id) FROM customer_state), 0), "
+              "coalesce((SELECT max(customer_id) FROM submission_log), 0)) + 1");
   s.step();
   return s.integer(0);
 }
@@ -20,20 +22,21 @@ long long next_customer_id(Database& db) {
 
 CustomerStates::CustomerStates(Database& db)
     : select_(db,
-              "SELECT customer_id, coalesce(entity_type, ''), accepted_hash, accepted_at, "
+              "SELECT customer_id, coalesce(entity_type, ''), accepted_hash, accepted_ms, "
               "last_hash, last_error_code, last_changed_at, last_outcome, "
-              "coalesce(last_seen_run, 0), attempts FROM customers WHERE customer_ext_id = ?"),
+              "coalesce(last_seen_run, 0), attempts FROM customer_state "
+              "WHERE customer_ext_id = ?"),
       upsert_(db,
-              "INSERT INTO customers (customer_id, customer_ext_id, entity_type, accepted_hash, "
-              "accepted_at, last_hash, last_error_code, last_changed_at, last_outcome, "
-              "last_seen_run, attempts, updated_at) "
+              "INSERT INTO customer_state (customer_id, customer_ext_id, entity_type, "
+              "accepted_hash, accepted_ms, last_hash, last_error_code, last_changed_at, "
+              "last_outcome, last_seen_run, attempts, updated_ms) "
               "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
               "ON CONFLICT (customer_id) DO UPDATE SET entity_type = excluded.entity_type, "
-              "accepted_hash = excluded.accepted_hash, accepted_at = excluded.accepted_at, "
+              "accepted_hash = excluded.accepted_hash, accepted_ms = excluded.accepted_ms, "
               "last_hash = excluded.last_hash, last_error_code = excluded.last_error_code, "
               "last_changed_at = excluded.last_changed_at, last_outcome = excluded.last_outcome, "
               "last_seen_run = excluded.last_seen_run, attempts = excluded.attempts, "
-              "updated_at = excluded.updated_at"),
+              "updated_ms = excluded.updated_ms"),
       next_id_(next_customer_id(db)) {}
 
 CustomerRow* CustomerStates::find(const std::string& ext_id) {
@@ -46,9 +49,9 @@ CustomerRow* CustomerStates::find(const std::string& ext_id) {
   CustomerRow row;
   row.id = select_.integer(0);
   row.entity_type = select_.text(1);
-  row.accepted_hash = select_.optional_text(2);
-  row.accepted_at = select_.optional_text(3);
-  row.last_hash = select_.optional_text(4);
+  row.accepted_hash = read_hash(select_, 2);
+  if (!select_.is_null(3)) row.accepted_ms = select_.integer(3);
+  row.last_hash = read_hash(select_, 4);
   row.last_error_code = select_.optional_text(5);
   row.last_changed_at = select_.optional_text(6);
   row.last_outcome = select_.text(7);
@@ -67,7 +70,7 @@ CustomerRow& CustomerStates::get(const std::string& ext_id, std::optional<long l
   return rows_.emplace(ext_id, std::move(row)).first->second;
 }
 
-std::size_t CustomerStates::flush(const std::string& now) {
+std::size_t CustomerStates::flush(long long now) {
   // In customerExtId order: each index page is visited once, as a merge would.
   std::vector<const std::pair<const std::string, CustomerRow>*> changed;
   changed.reserve(rows_.size());
@@ -79,8 +82,10 @@ std::size_t CustomerStates::flush(const std::string& now) {
   for (const auto* entry : changed) {
     const CustomerRow& r = entry->second;
     upsert_.bind(1, r.id).bind(2, entry->first).bind(3, r.entity_type);
-    upsert_.bind_optional(4, r.accepted_hash).bind_optional(5, r.accepted_at);
-    upsert_.bind_optional(6, r.last_hash).bind_optional(7, r.last_error_code);
+    bind_optional_hash(upsert_, 4, r.accepted_hash);
+    upsert_.bind_optional(5, r.accepted_ms);
+    bind_optional_hash(upsert_, 6, r.last_hash);
+    upsert_.bind_optional(7, r.last_error_code);
     upsert_.bind_optional(8, r.last_changed_at).bind(9, r.last_outcome);
     upsert_.bind(10, r.last_seen_run).bind(11, r.attempts).bind(12, now).run();
   }
@@ -91,7 +96,7 @@ std::size_t CustomerStates::flush(const std::string& now) {
 void rebuild_customers(Database& db, CustomerStates& states, long long current_run) {
   Statement later(db,
                   "SELECT s.customer_id, s.customer_ext_id, s.payload_hash, s.outcome, "
-                  "s.error_code, s.finished_at FROM submissions s JOIN runs r USING (run_id) "
+                  "s.error_code, s.finished_ms FROM submission_log s JOIN runs r USING (run_id) "
                   "WHERE s.submission_id > coalesce((SELECT CAST(value AS INTEGER) FROM "
                   "sync_state WHERE key = 'customers_through'), 0) AND s.run_id <> ?1 AND "
                   "r.command <> 'validate' AND s.customer_ext_id IS NOT NULL AND "
@@ -104,19 +109,20 @@ void rebuild_customers(Database& db, CustomerStates& states, long long current_r
     const std::string ext_id = later.text(1);
     CustomerRow& row = states.get(ext_id, id);
     const std::string outcome = later.text(3);
-    row.last_hash = later.optional_text(2);
+    row.last_hash = read_hash(later, 2);
     row.last_outcome = outcome == "unknown" ? "failed" : outcome;
     row.last_error_code = later.optional_text(4);
     if (outcome == "accepted") {
       row.accepted_hash = row.last_hash;
-      row.accepted_at = later.optional_text(5);
+      row.accepted_ms =
+          later.is_null(5) ? std::nullopt : std::optional<long long>(later.integer(5));
     }
     row.dirty = true;
     rebuilt.push_back(ext_id);
   }
   // Counted, not added up: a submission written back in flight was counted then.
   Statement attempts(db,
-                     "SELECT count(*) FROM submissions s JOIN runs r USING (run_id) WHERE "
+                     "SELECT count(*) FROM submission_log s JOIN runs r USING (run_id) WHERE "
                      "s.customer_id = ? AND s.batch_id IS NOT NULL AND r.command <> 'validate'");
   for (const std::string& ext_id : rebuilt) {
     CustomerRow& row = states.get(ext_id);

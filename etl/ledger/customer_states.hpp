@@ -1,7 +1,7 @@
-// The `customers` table's rows that a run is changing, held in memory and written back in large
-// groups. The table is keyed by customerExtId, in no order the extract follows: writing each
-// batch's customers at the batch's commit would rewrite most of that index's pages at every
-// commit (6.5 KB written per customer at 200,000 customers). Written in groups of
+// The rows of `customer_state` (the `customers` view) that a run is changing, held in memory and
+// written back in large groups. The table is keyed by customerExtId, in no order the extract
+// follows: writing each batch's customers at the batch's commit would rewrite most of that index's
+// pages at every commit (6.5 KB written per customer at 200,000 customers). Written in groups of
 // kFlushEvery, each page is written once per group.
 //
 // What the rows say is also in `submissions` (committed with every batch): after a kill,
@@ -18,12 +18,12 @@
 
 namespace etl::ledger {
 
-// One row of `customers`, as it will be written.
+// One row of `customer_state` (the `customers` view), as it will be written.
 struct CustomerRow {
   long long id = 0;  // customers.customer_id, referenced by submissions.customer_id
   std::string entity_type;
-  std::optional<std::string> accepted_hash, accepted_at, last_hash, last_error_code,
-      last_changed_at;
+  std::optional<std::string> accepted_hash, last_hash, last_error_code, last_changed_at;
+  std::optional<long long> accepted_ms;  // Unix milliseconds
   std::string last_outcome = "seen";
   long long last_seen_run = 0;
   long long attempts = 0;
@@ -45,9 +45,9 @@ class CustomerStates {
   CustomerRow& get(const std::string& ext_id, std::optional<long long> id = std::nullopt);
   // True when kFlushEvery rows are held: the caller flushes at its next commit.
   bool full() const { return rows_.size() >= kFlushEvery; }
-  // Writes the changed rows (stamped `now`) in the caller's transaction and forgets them all;
-  // returns how many it wrote.
-  std::size_t flush(const std::string& now);
+  // Writes the changed rows (stamped `now`, Unix ms) in the caller's transaction and forgets them
+  // all; returns how many it wrote.
+  std::size_t flush(long long now);
 
  private:
   Statement select_;

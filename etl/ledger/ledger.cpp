@@ -4,6 +4,7 @@
 #include <chrono>
 #include <system_error>
 
+#include "ledger/compact.hpp"
 #include "ledger/ledger_file.hpp"
 #include "ledger/migrations.hpp"
 #include "ledger/statements.hpp"
@@ -61,31 +62,31 @@ Outcome parse_outcome(std::string_view text) {
 struct Ledger::Statements {
   explicit Statements(Database& db)
       : unsent(db,
-               "INSERT INTO submissions (run_id, customer_id, customer_ext_id, payload_hash, "
-               "outcome, error_code, error_description, created_at, finished_at) "
+               "INSERT INTO submission_log (run_id, customer_id, customer_ext_id, payload_hash, "
+               "outcome, error_code, error_description, created_ms, finished_ms) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"),
         batch(db,
               "INSERT INTO batches (run_id, endpoint, items, bytes, sent_at) "
               "VALUES (?, ?, ?, ?, ?)"),
         intent(db,
-               "INSERT INTO submissions (run_id, batch_id, customer_id, customer_ext_id, "
-               "communication_number, action, payload_hash, outcome, created_at) "
+               "INSERT INTO submission_log (run_id, batch_id, customer_id, customer_ext_id, "
+               "communication_number, action, payload_hash, outcome, created_ms) "
                "VALUES (?, ?, ?, ?, ?, ?, ?, 'in_flight', ?)"),
         answer(db,
                "UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
                "finished_at = ? WHERE batch_id = ?"),
         result(db,
-               "UPDATE submissions SET outcome = ?1, error_code = ?2, error_description = ?3, "
-               "finished_at = ?4 WHERE submission_id = ?5"),
+               "UPDATE submission_log SET outcome = ?1, error_code = ?2, "
+               "error_description = ?3, finished_ms = ?4 WHERE submission_id = ?5"),
         result_by_number(db,
-                         "UPDATE submissions SET outcome = ?1, error_code = ?2, "
-                         "error_description = ?3, finished_at = ?4 "
+                         "UPDATE submission_log SET outcome = ?1, error_code = ?2, "
+                         "error_description = ?3, finished_ms = ?4 "
                          "WHERE communication_number = ?5"),
         through(db,
                 "INSERT INTO sync_state (key, value, updated_at) VALUES ('customers_through', "
-                "coalesce((SELECT min(submission_id) FROM submissions "
+                "coalesce((SELECT min(submission_id) FROM submission_log "
                 "WHERE outcome = 'in_flight') - 1, (SELECT max(submission_id) FROM "
-                "submissions), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
+                "submission_log), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
                 "excluded.value, updated_at = excluded.updated_at") {}
 
   Statement unsent, batch, intent, answer, result, result_by_number, through;
@@ -143,8 +144,7 @@ void Ledger::commit_group() {
 
 void Ledger::write_back() {
   open_group();
-  const std::string now = utc_now_iso();
-  if (states_->flush(now) > 0) stmts_->through.bind(1, now).run();
+  if (states_->flush(now_ms()) > 0) stmts_->through.bind(1, utc_now_iso()).run();
   group_->commit();
   group_.reset();
 }
@@ -199,13 +199,11 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
 long long Ledger::resolve_abandoned(long long current_run) {
   return with_db([&](Database& db) {
     Transaction tx(db);
-    const std::string now = utc_now_iso();
+    const long long now = now_ms();
     Statement s(db, kResolveInFlightSql);
     s.bind(1, current_run).bind(2, now).run();
     const long long resolved = sqlite3_changes(db.handle());
-    Statement c(db,
-                "UPDATE customers SET last_outcome = 'failed', updated_at = ? "
-                "WHERE last_outcome = 'in_flight'");
+    Statement c(db, kCustomersInFlightSql);
     c.bind(1, now).run();
     Statement r(db,
                 "UPDATE runs SET outcome = 'crashed', error = 'ended without finishing "
@@ -238,7 +236,7 @@ UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int>
       out.wait_ms = std::max(out.wait_ms, runs.integer(1));
     }
     Statement cut(db,
-                  "SELECT DISTINCT customer_ext_id FROM submissions WHERE run_id = ? AND "
+                  "SELECT DISTINCT customer_ext_id FROM submission_log WHERE run_id = ? AND "
                   "outcome = 'unknown' AND customer_ext_id IS NOT NULL");
     for (long long run : dead) {
       cut.bind(1, run);
@@ -252,9 +250,8 @@ UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int>
 
 std::vector<std::string> Ledger::retry_candidates(const std::optional<std::string>& ext_id) {
   return with_db([&](Database& db) {
-    Statement s(db, ext_id ? "SELECT customer_ext_id FROM customers WHERE customer_ext_id = ?"
-                           : "SELECT customer_ext_id FROM customers WHERE last_outcome IN "
-                             "('failed', 'rejected', 'in_flight') ORDER BY customer_ext_id");
+    Statement s(db, ext_id ? "SELECT customer_ext_id FROM customer_state WHERE customer_ext_id = ?"
+                           : kRetryCandidatesSql);
     if (ext_id) s.bind(1, *ext_id);
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));
@@ -340,8 +337,9 @@ void Ledger::record_unsent(long long run, const std::string& ext_id, const std::
     open_group();
     Statement& s = stmts_->unsent;
     s.bind(1, run).bind_optional(2, customer_id).bind_optional(3, unless_empty(ext_id));
-    s.bind(4, hash).bind(5, outcome_name(outcome)).bind(6, code).bind(7, description);
-    s.bind(8, utc_now_iso()).run();
+    bind_hash(s, 4, hash);
+    s.bind(5, outcome_name(outcome)).bind(6, code).bind(7, description);
+    s.bind(8, now_ms()).run();
   });
 }
 
@@ -349,10 +347,10 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
                                  const std::vector<Intent>& intents) {
   return worker_->call([&] {
     open_group();
-    const std::string now = utc_now_iso();
+    const long long now = now_ms();
     Statement& b = stmts_->batch;
     b.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
-    b.bind(4, static_cast<long long>(bytes)).bind(5, now).run();
+    b.bind(4, static_cast<long long>(bytes)).bind(5, utc_iso(now)).run();
     const long long batch_id = db_.last_insert_id();
     for (const Intent& i : intents) {
       std::optional<long long> customer_id;
@@ -369,7 +367,8 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
       Statement& s = stmts_->intent;
       s.bind(1, run).bind(2, batch_id).bind_optional(3, customer_id).bind(4, i.ext_id);
       s.bind(5, i.communication_number).bind(6, model::action_name(i.action));
-      s.bind(7, i.hash).bind(8, now).run();
+      bind_hash(s, 7, i.hash);
+      s.bind(8, now).run();
       unanswered_[i.communication_number] = db_.last_insert_id();
     }
     // On disk before the request goes out, with every write handed over before it (the rows
@@ -382,13 +381,14 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
 void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
                             std::vector<ItemResult> results) {
   // When the answer came, not when the worker gets to it: a retry's pause is measured from it.
-  const std::string now = utc_now_iso();
+  const long long now = now_ms();
   worker_->post([this, batch_id, answer, now, results = std::move(results)] {
     open_group();
     Statement& a = stmts_->answer;
     a.bind_optional(
         1, answer.http_status ? std::optional<long long>(*answer.http_status) : std::nullopt);
-    a.bind_optional(2, unless_empty(answer.error)).bind(3, answer.latency_ms).bind(4, now);
+    a.bind_optional(2, unless_empty(answer.error)).bind(3, answer.latency_ms);
+    a.bind(4, utc_iso(now));
     a.bind(5, batch_id).run();
     for (const ItemResult& r : results) {
       const std::optional<std::string> code = unless_empty(r.error_code);
@@ -409,7 +409,7 @@ void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
       row.last_error_code = code;
       if (r.outcome == Outcome::kAccepted) {
         row.accepted_hash = r.hash;
-        row.accepted_at = now;
+        row.accepted_ms = now;
       }
       row.dirty = true;
     }

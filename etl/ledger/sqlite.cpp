@@ -131,6 +131,14 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, const void* data, std::size_t size) {
+  if (sqlite3_bind_blob(stmt_, index, data, static_cast<int>(size), SQLITE_TRANSIENT) !=
+      SQLITE_OK) {
+    db_.fail("cannot bind parameter " + std::to_string(index));
+  }
+  return *this;
+}
+
 Statement& Statement::bind_named(const std::string& name, const std::string& value) {
   const int index = sqlite3_bind_parameter_index(stmt_, name.c_str());
   return index > 0 ? bind(index, value) : *this;
@@ -173,6 +181,18 @@ std::optional<std::string> Statement::optional_text(int column) const {
 }
 
 long long Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+bool Statement::is_blob(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_BLOB;
+}
+
+std::string_view Statement::blob(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  return p == nullptr
+             ? std::string_view()
+             : std::string_view(static_cast<const char*>(p),
+                                static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
 
 std::vector<std::string> Statement::column_names() const {
   std::vector<std::string> out;

@@ -62,6 +62,7 @@ class Statement {
   Statement& bind_optional(int index, const std::optional<int>& value);
   Statement& bind_optional(int index, const std::optional<long long>& value);
   Statement& bind_null(int index);
+  Statement& bind_blob(int index, const void* data, std::size_t size);
   // Binds a named parameter (":run_id") if the statement has it.
   Statement& bind_named(const std::string& name, const std::string& value);
 
@@ -75,6 +76,9 @@ class Statement {
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
   long long integer(int column) const;
+  bool is_blob(int column) const;
+  // The column's bytes as a BLOB (valid until the next step or reset).
+  std::string_view blob(int column) const;
   std::vector<std::string> column_names() const;
 
  private:

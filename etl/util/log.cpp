@@ -52,15 +52,17 @@ void log(LogLevel level, std::string_view message) {
 
 std::string utc_now_iso() {
   using namespace std::chrono;
-  const auto now = system_clock::now();
-  const std::time_t seconds = system_clock::to_time_t(now);
-  const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
+  return utc_iso(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+std::string utc_iso(long long unix_ms) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
+  const int millis = static_cast<int>(unix_ms % 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char text[64];
   std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
   return text;
 }
 
