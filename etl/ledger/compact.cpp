@@ -1,13 +1,13 @@
 #include "ledger/compact.hpp"
 
 #include <array>
-#include <chrono>
+
+#include "util/ids.hpp"
 
 namespace etl::ledger {
 namespace {
 
 constexpr std::size_t kDigestBytes = 32;
-constexpr char kHex[] = "0123456789abcdef";
 
 int nibble(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -46,20 +46,7 @@ void bind_optional_hash(Statement& s, int index, const std::optional<std::string
 std::optional<std::string> read_hash(const Statement& s, int column) {
   if (s.is_null(column)) return std::nullopt;
   if (!s.is_blob(column)) return s.text(column);
-  const std::string_view bytes = s.blob(column);
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 0x0f]);
-  }
-  return hex;
-}
-
-long long now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  return hex_lower(s.blob(column));
 }
 
 }  // namespace etl::ledger

@@ -1,7 +1,7 @@
-// How the ledger stores hashes and its own times (migration 0006): a SHA-256 as its 32 bytes, a
-// time as Unix milliseconds. The views `customers` and `submissions` show them as the text they
-// always were (lower-case hex, UTC ISO-8601); the job converts here, at the edge, and nowhere
-// else.
+// How the ledger stores hashes and its own times (migration 0006; times from unix_now_ms()): a
+// SHA-256 as its 32 bytes, a time as Unix milliseconds. The views `customers` and `submissions`
+// show them as the text they always were (lower-case hex, UTC ISO-8601); the job converts here, at
+// the edge, and nowhere else.
 #pragma once
 
 #include <optional>
@@ -19,8 +19,5 @@ void bind_optional_hash(Statement& s, int index, const std::optional<std::string
 
 // The hash in `column` as bind_hash was given it; nullopt for NULL.
 std::optional<std::string> read_hash(const Statement& s, int column);
-
-// The current time in Unix milliseconds, as the ledger stores it.
-long long now_ms();
 
 }  // namespace etl::ledger

@@ -50,7 +50,7 @@ CustomerRow* CustomerStates::find(const std::string& ext_id) {
   row.id = select_.integer(0);
   row.entity_type = select_.text(1);
   row.accepted_hash = read_hash(select_, 2);
-  if (!select_.is_null(3)) row.accepted_ms = select_.integer(3);
+  row.accepted_ms = select_.optional_integer(3);
   row.last_hash = read_hash(select_, 4);
   row.last_error_code = select_.optional_text(5);
   row.last_changed_at = select_.optional_text(6);
@@ -104,8 +104,7 @@ void rebuild_customers(Database& db, CustomerStates& states, long long current_r
   later.bind(1, current_run);
   std::vector<std::string> rebuilt;
   while (later.step()) {
-    const std::optional<long long> id =
-        later.is_null(0) ? std::nullopt : std::optional<long long>(later.integer(0));
+    const std::optional<long long> id = later.optional_integer(0);
     const std::string ext_id = later.text(1);
     CustomerRow& row = states.get(ext_id, id);
     const std::string outcome = later.text(3);
@@ -114,8 +113,7 @@ void rebuild_customers(Database& db, CustomerStates& states, long long current_r
     row.last_error_code = later.optional_text(4);
     if (outcome == "accepted") {
       row.accepted_hash = row.last_hash;
-      row.accepted_ms =
-          later.is_null(5) ? std::nullopt : std::optional<long long>(later.integer(5));
+      row.accepted_ms = later.optional_integer(5);
     }
     row.dirty = true;
     rebuilt.push_back(ext_id);

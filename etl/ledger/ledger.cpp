@@ -144,7 +144,8 @@ void Ledger::commit_group() {
 
 void Ledger::write_back() {
   open_group();
-  if (states_->flush(now_ms()) > 0) stmts_->through.bind(1, utc_now_iso()).run();
+  const long long now = unix_now_ms();
+  if (states_->flush(now) > 0) stmts_->through.bind(1, utc_iso(now)).run();
   group_->commit();
   group_.reset();
 }
@@ -199,7 +200,7 @@ void Ledger::finish_run(long long run, const std::string& outcome, int exit_code
 long long Ledger::resolve_abandoned(long long current_run) {
   return with_db([&](Database& db) {
     Transaction tx(db);
-    const long long now = now_ms();
+    const long long now = unix_now_ms();
     Statement s(db, kResolveInFlightSql);
     s.bind(1, current_run).bind(2, now).run();
     const long long resolved = sqlite3_changes(db.handle());
@@ -339,7 +340,7 @@ void Ledger::record_unsent(long long run, const std::string& ext_id, const std::
     s.bind(1, run).bind_optional(2, customer_id).bind_optional(3, unless_empty(ext_id));
     bind_hash(s, 4, hash);
     s.bind(5, outcome_name(outcome)).bind(6, code).bind(7, description);
-    s.bind(8, now_ms()).run();
+    s.bind(8, unix_now_ms()).run();
   });
 }
 
@@ -347,7 +348,7 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
                                  const std::vector<Intent>& intents) {
   return worker_->call([&] {
     open_group();
-    const long long now = now_ms();
+    const long long now = unix_now_ms();
     Statement& b = stmts_->batch;
     b.bind(1, run).bind(2, endpoint).bind(3, static_cast<long long>(intents.size()));
     b.bind(4, static_cast<long long>(bytes)).bind(5, utc_iso(now)).run();
@@ -381,7 +382,7 @@ long long Ledger::record_intents(long long run, const std::string& endpoint, std
 void Ledger::record_results(long long batch_id, const BatchAnswer& answer,
                             std::vector<ItemResult> results) {
   // When the answer came, not when the worker gets to it: a retry's pause is measured from it.
-  const long long now = now_ms();
+  const long long now = unix_now_ms();
   worker_->post([this, batch_id, answer, now, results = std::move(results)] {
     open_group();
     Statement& a = stmts_->answer;

@@ -182,6 +182,11 @@ std::optional<std::string> Statement::optional_text(int column) const {
 
 long long Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+std::optional<long long> Statement::optional_integer(int column) const {
+  if (is_null(column)) return std::nullopt;
+  return integer(column);
+}
+
 bool Statement::is_blob(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_BLOB;
 }

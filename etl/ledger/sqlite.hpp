@@ -76,6 +76,7 @@ class Statement {
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
   long long integer(int column) const;
+  std::optional<long long> optional_integer(int column) const;
   bool is_blob(int column) const;
   // The column's bytes as a BLOB (valid until the next step or reset).
   std::string_view blob(int column) const;

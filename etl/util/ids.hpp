@@ -16,5 +16,7 @@ std::string new_uuid();
 
 // Lower-case hex SHA-256 of the bytes, from OpenSSL's libcrypto.
 std::string sha256_hex(std::string_view bytes);
+// The bytes as lower-case hex, two digits each.
+std::string hex_lower(std::string_view bytes);
 
 }  // namespace etl

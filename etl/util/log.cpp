@@ -50,9 +50,11 @@ void log(LogLevel level, std::string_view message) {
   out.flush();
 }
 
-std::string utc_now_iso() {
+std::string utc_now_iso() { return utc_iso(unix_now_ms()); }
+
+long long unix_now_ms() {
   using namespace std::chrono;
-  return utc_iso(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 std::string utc_iso(long long unix_ms) {

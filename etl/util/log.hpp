@@ -25,6 +25,8 @@ inline void log_error(std::string_view m) { log(LogLevel::kError, m); }
 
 // Current UTC time as ISO-8601 with milliseconds, e.g. 2026-11-26T04:15:36.123Z.
 std::string utc_now_iso();
+// Current time in Unix milliseconds (the ledger stores its times so).
+long long unix_now_ms();
 // The same text for a time in Unix milliseconds (as the ledger's views show its times).
 std::string utc_iso(long long unix_ms);
 
