@@ -2,8 +2,9 @@
 // migration 0005 on a ledger made by the schema-4 version (every customer keeps its columns, gets
 // an id its submissions point at, and reads and audit queries still answer); migration 0006 on a
 // ledger made by the schema-5 version (compact rows behind views that read as the tables did);
-// and the customer rows a run killed before writing them back, rebuilt from its submissions by
-// the next run.
+// migration 0007 on a ledger made by the schema-6 version (the partial index of unsettled
+// customers, rebuilt without IN); and the customer rows a run killed before writing them back,
+// rebuilt from its submissions by the next run.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -349,6 +350,45 @@ TEST_SUITE("ledger") {
     const auto history = ledger.audit_query("customer_history.sql", {{":ext_id", "C4"}});
     REQUIRE(history.rows.size() == 1);
     CHECK(history.rows[0].at(9) == e);  // payload_hash
+  }
+
+  TEST_CASE("migration 0007 on a schema-6 ledger: the same unsettled customers, read by index") {
+    etl::test::TempDir dir;
+    const auto file = dir.path() / "ledger.sqlite";
+    std::string rows;
+    const char* outcomes[] = {"accepted", "in_flight", "failed", "rejected", "invalid", "seen"};
+    for (int i = 0; i < 6; ++i) {
+      rows +=
+          "INSERT INTO customer_state (customer_id, customer_ext_id, last_outcome, "
+          "updated_ms) VALUES (" +
+          std::to_string(i + 1) + ", 'C" + std::to_string(i + 1) + "', '" + outcomes[i] +
+          "', 1764554400000);";
+    }
+    etl::test::make_sqlite(
+        file, "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
+                  etl::test::old_ledger_schema_sql(6) + rows);
+    LedgerProbe probe(file);
+    const std::string unsettled_sql =
+        "SELECT customer_ext_id FROM customer_state INDEXED BY customers_unsettled WHERE "
+        "last_outcome IN ('in_flight', 'failed', 'rejected') ORDER BY 1";
+    const Rows before = probe.rows(unsettled_sql);
+    REQUIRE(before == Rows{{"C2"}, {"C3"}, {"C4"}});
+
+    Ledger ledger(file);
+    ledger.flush();
+    CHECK(probe.number("SELECT max(version) FROM schema_migrations") >= 7);
+    const std::string index_sql =
+        probe.value("SELECT sql FROM sqlite_master WHERE name = 'customers_unsettled'");
+    CHECK(index_sql.find(" IN ") == std::string::npos);
+    // The rebuilt index holds the same rows (read through it by the new term) ...
+    CHECK(probe.rows("SELECT customer_ext_id FROM customer_state INDEXED BY customers_unsettled "
+                     "WHERE (last_outcome = 'in_flight' OR last_outcome = 'failed' OR "
+                     "last_outcome = 'rejected') ORDER BY 1") == before);
+    // ... and the ledger's reads answer from it as before.
+    CHECK(ledger.retry_candidates(std::nullopt) == std::vector<std::string>{"C2", "C3", "C4"});
+    const long long run = ledger.begin_run("run", "incremental", 30);
+    ledger.resolve_abandoned(run);
+    CHECK(ledger.customer("C2").value().last_outcome == "failed");
   }
 
   TEST_CASE("customer rows a killed run never wrote back are rebuilt from its submissions") {

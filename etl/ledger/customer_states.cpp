@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ledger/compact.hpp"
+#include "ledger/statements.hpp"
 
 namespace etl::ledger {
 namespace {
@@ -26,17 +27,7 @@ CustomerStates::CustomerStates(Database& db)
               "last_hash, last_error_code, last_changed_at, last_outcome, "
               "coalesce(last_seen_run, 0), attempts FROM customer_state "
               "WHERE customer_ext_id = ?"),
-      upsert_(db,
-              "INSERT INTO customer_state (customer_id, customer_ext_id, entity_type, "
-              "accepted_hash, accepted_ms, last_hash, last_error_code, last_changed_at, "
-              "last_outcome, last_seen_run, attempts, updated_ms) "
-              "VALUES (?1, ?2, nullif(?3, ''), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
-              "ON CONFLICT (customer_id) DO UPDATE SET entity_type = excluded.entity_type, "
-              "accepted_hash = excluded.accepted_hash, accepted_ms = excluded.accepted_ms, "
-              "last_hash = excluded.last_hash, last_error_code = excluded.last_error_code, "
-              "last_changed_at = excluded.last_changed_at, last_outcome = excluded.last_outcome, "
-              "last_seen_run = excluded.last_seen_run, attempts = excluded.attempts, "
-              "updated_ms = excluded.updated_ms"),
+      upsert_(db, kWriteBackCustomerSql),
       next_id_(next_customer_id(db)) {}
 
 CustomerRow* CustomerStates::find(const std::string& ext_id) {

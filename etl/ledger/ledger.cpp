@@ -68,16 +68,11 @@ struct Ledger::Statements {
         batch(db,
               "INSERT INTO batches (run_id, endpoint, items, bytes, sent_at) "
               "VALUES (?, ?, ?, ?, ?)"),
-        intent(db,
-               "INSERT INTO submission_log (run_id, batch_id, customer_id, customer_ext_id, "
-               "communication_number, action, payload_hash, outcome, created_ms) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, 'in_flight', ?)"),
+        intent(db, kIntentSql),
         answer(db,
                "UPDATE batches SET http_status = ?, error = ?, latency_ms = ?, "
                "finished_at = ? WHERE batch_id = ?"),
-        result(db,
-               "UPDATE submission_log SET outcome = ?1, error_code = ?2, "
-               "error_description = ?3, finished_ms = ?4 WHERE submission_id = ?5"),
+        result(db, kResultSql),
         result_by_number(db,
                          "UPDATE submission_log SET outcome = ?1, error_code = ?2, "
                          "error_description = ?3, finished_ms = ?4 "
