@@ -1,5 +1,7 @@
 #include "amlyze/batch_api.hpp"
 
+#include "util/json_text.hpp"
+
 namespace etl::amlyze {
 namespace {
 
@@ -104,13 +106,14 @@ BatchReply interpret(const HttpResponse& response) {
     reply.error = "HTTP " + std::to_string(status) + ": " + excerpt(response.body);
     return reply;
   }
-  const json body = json::parse(response.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
+  const std::optional<json> parsed = parse_json(response.body);
+  if (!parsed || !parsed->is_object()) {
     reply.status = BatchStatus::kRetryable;
     // A proxy's, login portal's or maintenance page's answer: AMLYZE did not see the batch.
     reply.error = "HTTP 200 with a body that is not AMLYZE's JSON: " + excerpt(response.body);
     return reply;
   }
+  const json& body = *parsed;
   const auto results = body.find("results");
   if (results == body.end() || !results->is_array() || results->empty()) {
     // A whole-request failure comes back as {"errorCode":"500","errorDescription":...}.

@@ -7,6 +7,7 @@
 #include "model/canonical.hpp"
 #include "model/validate.hpp"
 #include "util/ids.hpp"
+#include "util/json_text.hpp"
 #include "util/utf8.hpp"
 
 namespace etl::model {
@@ -79,8 +80,7 @@ std::optional<json> convert(const ColumnBinding& b, std::string_view raw, Proble
       break;
     case FieldType::kObject:
     case FieldType::kList:
-      out = json::parse(text, nullptr, false);
-      if (out->is_discarded()) out.reset();
+      out = parse_json(text);
       if (out) strip_nulls(*out);
       break;
   }
