@@ -32,9 +32,12 @@ CustomerStates::CustomerStates(Database& db)
 
 CustomerRow* CustomerStates::find(const std::string& ext_id) {
   if (const auto held = rows_.find(ext_id); held != rows_.end()) return &held->second;
+  if (absent_.count(ext_id) != 0) return nullptr;
   select_.bind(1, ext_id);
   if (!select_.step()) {
     select_.reset();
+    if (absent_.size() >= kFlushEvery) absent_.clear();
+    absent_.insert(ext_id);
     return nullptr;
   }
   CustomerRow row;
@@ -54,6 +57,7 @@ CustomerRow* CustomerStates::find(const std::string& ext_id) {
 
 CustomerRow& CustomerStates::get(const std::string& ext_id, std::optional<long long> id) {
   if (CustomerRow* known = find(ext_id)) return *known;
+  absent_.erase(ext_id);
   CustomerRow row;
   row.id = id.value_or(next_id_);
   next_id_ = std::max(next_id_, row.id + 1);
@@ -81,6 +85,7 @@ std::size_t CustomerStates::flush(long long now) {
     upsert_.bind(10, r.last_seen_run).bind(11, r.attempts).bind(12, now).run();
   }
   rows_.clear();
+  absent_.clear();
   return changed.size();
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ledger/sqlite.hpp"
 
@@ -54,6 +55,12 @@ class CustomerStates {
   Statement upsert_;
   long long next_id_ = 1;
   std::unordered_map<std::string, CustomerRow> rows_;
+  // customerExtIds looked up and not in the table since the last flush. A new customer is looked
+  // up for its slice's plan (Ledger::customers), then created by its touch: without this, the
+  // second lookup searched the index again, once per new customer of a first load. Only a
+  // cache: emptied when it reaches kFlushEvery (runs that look up and never create, such as
+  // validate) and at every flush.
+  std::unordered_set<std::string> absent_;
 };
 
 // After a kill: loads into `states` the rows of customers whose submissions came after the last
