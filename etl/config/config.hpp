@@ -21,7 +21,7 @@ struct SourceConfig {
   std::string conninfo;               // libpq conninfo or URI; empty: the PG* environment
   std::filesystem::path extract_sql;  // the integrator's extract query
   int lookback_seconds = 300;         // over-read below the watermark, on purpose
-  int fetch_size = 2000;              // rows per cursor FETCH
+  int fetch_size = 1000;              // rows per cursor FETCH
   // A session idle in a transaction for longer is named in a warning: it holds the watermark.
   int idle_transaction_warn_seconds = 3600;
 };
