@@ -2,7 +2,6 @@
 
 #include <simdjson.h>
 
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -77,13 +76,9 @@ bool Builder::build(dom::element e, json& out) {
     case dom::element_type::UINT64:
       out = e.get_uint64().value_unsafe();
       return true;
-    case dom::element_type::DOUBLE: {
-      const double v = e.get_double().value_unsafe();
-      // simdjson reads "-0" as a double; nlohmann as the integer 0. Let nlohmann decide.
-      if (v == 0 && std::signbit(v)) return false;
-      out = v;
+    case dom::element_type::DOUBLE:
+      out = e.get_double().value_unsafe();
       return true;
-    }
     case dom::element_type::STRING:
       out = std::string(e.get_string().value_unsafe());
       return true;
@@ -104,8 +99,9 @@ std::optional<json> parse_json(std::string_view text) {
   // document and stay.
   thread_local dom::parser parser;
   thread_local std::string padded;
-  padded.assign(text);
+  padded.clear();  // nothing to copy when the capacity grows
   padded.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  padded.assign(text);
   dom::element root;
   if (parser.parse(reinterpret_cast<const std::uint8_t*>(padded.data()), text.size(), false)
           .get(root) == simdjson::SUCCESS) {
