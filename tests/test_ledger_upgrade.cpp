@@ -3,8 +3,9 @@
 // an id its submissions point at, and reads and audit queries still answer); migration 0006 on a
 // ledger made by the schema-5 version (compact rows behind views that read as the tables did);
 // migration 0007 on a ledger made by the schema-6 version (the partial index of unsettled
-// customers, rebuilt without IN); and the customer rows a run killed before writing them back,
-// rebuilt from its submissions by the next run.
+// customers, rebuilt without IN); migration 0008 on a ledger made by the schema-7 version
+// (answers appended to a table of their own, read through the same view); and the customer rows a
+// run killed before writing them back, rebuilt from its submissions by the next run.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,14 +79,9 @@ INSERT INTO sync_state VALUES ('watermark', '2026-11-30 23:59:00+00', 1,
 // SHA-256-shaped hashes, as the job writes them: 64 lower-case hex digits.
 std::string hex_hash(char digit) { return std::string(64, digit); }
 
-// A ledger of the schema-5 version: customer ids, text hashes and text times. C1 accepted, C2
-// rejected after an earlier acceptance, C3 left in flight by a run that crashed (its customer
-// row written back before the kill), and a row without customerExtId.
-void make_schema5_ledger(const std::filesystem::path& file) {
-  const std::string a = hex_hash('a'), b = hex_hash('b'), c = hex_hash('c'), d = hex_hash('d');
-  etl::test::make_sqlite(
-      file, "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
-                etl::test::old_ledger_schema_sql(5) + R"(
+// Runs and batches as the schema-5 to schema-7 versions wrote them: run 1 finished (one batch,
+// answered), run 2 died with its one batch in flight.
+constexpr const char kTwoRunsSql[] = R"(
 INSERT INTO runs (run_id, command, mode, started_at, finished_at, outcome, exit_code, extracted,
                   created, rejected, invalid, batches, version, timeout_seconds)
 VALUES (1, 'run', 'full', '2026-12-01T02:00:00.000Z', '2026-12-01T02:00:05.000Z', 'partial', 3,
@@ -96,27 +92,37 @@ INSERT INTO batches VALUES
   (1, 1, 'batch-customers', 2, 900, 200, NULL, 40, '2026-12-01T02:00:01.000Z',
    '2026-12-01T02:00:01.040Z'),
   (2, 2, 'batch-customers', 1, 450, NULL, NULL, NULL, '2026-12-02T02:00:01.250Z', NULL);
-INSERT INTO customers VALUES
-  (7, 'C1', 'ORGANIZATION', ')" +
-                a + R"(', '2026-12-01T02:00:01.040Z', ')" + a + R"(',
+)";
+
+// A ledger of the schema-5 version: customer ids, text hashes and text times. C1 accepted, C2
+// rejected after an earlier acceptance, C3 left in flight by a run that crashed (its customer
+// row written back before the kill), and a row without customerExtId.
+void make_schema5_ledger(const std::filesystem::path& file) {
+  const std::string a = hex_hash('a'), b = hex_hash('b'), c = hex_hash('c'), d = hex_hash('d');
+  etl::test::make_sqlite(file, "PRAGMA journal_mode = WAL; PRAGMA application_id = " +
+                                   std::to_string(kAmlz) + ";" +
+                                   etl::test::old_ledger_schema_sql(5) + R"(
+)" + kTwoRunsSql + R"(INSERT INTO customers VALUES
+  (7, 'C1', 'ORGANIZATION', ')" + a +
+                                   R"(', '2026-12-01T02:00:01.040Z', ')" + a + R"(',
    'accepted', NULL, '2026-11-30 08:00:00+00', 1, 1, '2026-12-01T02:00:01.040Z'),
-  (3, 'C2', 'INDIVIDUAL', ')" +
-                d + R"(', '2026-11-01T02:00:00.999Z', ')" + b + R"(',
+  (3, 'C2', 'INDIVIDUAL', ')" + d + R"(', '2026-11-01T02:00:00.999Z', ')" +
+                                   b + R"(',
    'rejected', 'C007', '2026-11-30 10:00:00+00', 1, 3, '2026-12-01T02:00:01.040Z'),
   (9, 'C3', 'INDIVIDUAL', NULL, NULL, ')" +
-                c + R"(', 'in_flight', NULL,
+                                   c + R"(', 'in_flight', NULL,
    '2026-12-01 09:00:00+00', 2, 1, '2026-12-02T02:00:01.250Z');
 INSERT INTO submissions VALUES
   (1, 1, 1, 'C1', 'n-1', 'CREATE', ')" +
-                a + R"(', 'accepted', NULL, NULL,
+                                   a + R"(', 'accepted', NULL, NULL,
    '2026-12-01T02:00:01.000Z', '2026-12-01T02:00:01.040Z', 7),
   (2, 1, 1, 'C2', 'n-2', 'UPDATE', ')" +
-                b + R"(', 'rejected', 'C007', 'bad birth date',
+                                   b + R"(', 'rejected', 'C007', 'bad birth date',
    '2026-12-01T02:00:01.000Z', '2026-12-01T02:00:01.040Z', 3),
   (3, 1, NULL, NULL, NULL, NULL, 'h5', 'invalid', 'ETL.NO_EXT_ID', 'no customerExtId',
    '2026-12-01T02:00:02.000Z', '2026-12-01T02:00:02.000Z', NULL),
   (4, 2, 2, 'C3', 'n-4', 'CREATE', ')" +
-                c + R"(', 'in_flight', NULL, NULL,
+                                   c + R"(', 'in_flight', NULL, NULL,
    '2026-12-02T02:00:01.250Z', NULL, 9);
 INSERT INTO sync_state VALUES ('watermark', '2026-11-30 23:59:00+00', 1,
                                '2026-12-01T02:00:05.000Z');
@@ -322,8 +328,9 @@ TEST_SUITE("ledger") {
     ledger.record_results(batch, {200, "", 5}, {{"n-new", "C4", e, Outcome::kAccepted, "", ""}});
     ledger.flush();
     CHECK(probe.rows("SELECT typeof(payload_hash), length(payload_hash), typeof(created_ms), "
-                     "typeof(finished_ms) FROM submission_log WHERE communication_number = "
-                     "'n-new'") == Rows{{"blob", "32", "integer", "integer"}});
+                     "typeof(a.finished_ms) FROM submission_log JOIN submission_answer AS a "
+                     "USING (submission_id) WHERE communication_number = 'n-new'") ==
+          Rows{{"blob", "32", "integer", "integer"}});
     CHECK(probe.rows("SELECT typeof(accepted_hash), typeof(last_hash), typeof(accepted_ms) FROM "
                      "customer_state WHERE customer_ext_id = 'C4'") ==
           Rows{{"blob", "blob", "integer"}});
@@ -389,6 +396,87 @@ TEST_SUITE("ledger") {
     const long long run = ledger.begin_run("run", "incremental", 30);
     ledger.resolve_abandoned(run);
     CHECK(ledger.customer("C2").value().last_outcome == "failed");
+  }
+
+  TEST_CASE("migration 0008 on a schema-7 ledger: answers appended, submissions read as before") {
+    etl::test::TempDir dir;
+    const auto file = dir.path() / "ledger.sqlite";
+    const std::string a = hex_hash('a'), b = hex_hash('b'), c = hex_hash('c');
+    // Run 1 sent C1 (accepted) and C2 (rejected, code 400) and held back a row without id; run 2
+    // died with C3 in flight after writing back (customers_through 3).
+    etl::test::make_sqlite(
+        file, "PRAGMA journal_mode = WAL; PRAGMA application_id = " + std::to_string(kAmlz) + ";" +
+                  etl::test::old_ledger_schema_sql(7) + R"(
+)" + kTwoRunsSql + R"(INSERT INTO customer_state VALUES
+  (1, 'C1', 'ORGANIZATION', X')" +
+                  a + R"(', 1764554401040, X')" + a + R"(', 'accepted', NULL,
+   '2026-11-30 08:00:00+00', 1, 1, 1764554401040),
+  (2, 'C2', 'INDIVIDUAL', NULL, NULL, X')" +
+                  b + R"(', 'rejected', '400',
+   '2026-11-30 10:00:00+00', 1, 1, 1764554401040),
+  (3, 'C3', 'INDIVIDUAL', NULL, NULL, X')" +
+                  c + R"(', 'in_flight', NULL,
+   '2026-12-01 09:00:00+00', 2, 1, 1764640801250);
+INSERT INTO submission_log VALUES
+  (1, 1, 1, 1, 'C1', 'n-1', 'CREATE', X')" +
+                  a + R"(', 'accepted', NULL, NULL,
+   1764554401000, 1764554401040),
+  (2, 1, 1, 2, 'C2', 'n-2', 'CREATE', X')" +
+                  b + R"(', 'rejected', '400', 'bad birth date',
+   1764554401000, 1764554401040),
+  (3, 1, NULL, NULL, NULL, NULL, NULL, X')" +
+                  c + R"(', 'invalid', 'ETL.NO_EXT_ID',
+   'no customerExtId', 1764554402000, 1764554402000),
+  (4, 2, 2, 3, 'C3', 'n-4', 'CREATE', X')" +
+                  c + R"(', 'in_flight', NULL, NULL,
+   1764640801250, NULL);
+UPDATE sync_state SET value = '3', run_id = 2 WHERE key = 'customers_through';
+)");
+    LedgerProbe probe(file);
+    const std::string columns_sql =
+        "SELECT group_concat(name, ',') FROM pragma_table_info('submissions')";
+    const std::string columns = probe.value(columns_sql);
+    const Rows submissions = probe.rows("SELECT * FROM submissions ORDER BY submission_id");
+    REQUIRE(submissions.size() == 4);
+
+    Ledger ledger(file);
+    ledger.flush();
+    CHECK(probe.number("SELECT max(version) FROM schema_migrations") >= 8);
+    CHECK(probe.number("SELECT count(*) FROM sqlite_master WHERE name = "
+                       "'submissions_in_flight'") == 0);
+    // Same columns, same text, compared as the TEXT columns were (400 finds '400').
+    CHECK(probe.value(columns_sql) == columns);
+    CHECK(probe.rows("SELECT * FROM submissions ORDER BY submission_id") == submissions);
+    CHECK(probe.number("SELECT count(*) FROM submissions WHERE error_code = 400") == 1);
+    CHECK(probe.number("SELECT count(*) FROM submissions WHERE finished_at < 2997") == 3);
+
+    // C3, in flight in the dead run 2, is found after customers_through and answered unknown.
+    const long long run = ledger.begin_run("run", "incremental", 30);
+    CHECK(ledger.resolve_abandoned(run) == 1);
+    CHECK(ledger.customer("C3").value().last_outcome == "failed");
+    CHECK(probe.rows("SELECT outcome, finished_at IS NOT NULL FROM submissions WHERE "
+                     "submission_id = 4") == Rows{{"unknown", "1"}});
+    CHECK(ledger.resolve_abandoned(run) == 0);
+
+    // From now on a submission row is written once; its answer is a row of its own.
+    ledger.touch(run, "C3", "INDIVIDUAL", c, "2026-12-01 09:00:00+00");
+    const long long batch = ledger.record_intents(
+        run, "batch-customers", 100, {{"C3", "n-new", etl::model::Action::kCreate, c}});
+    CHECK(probe.value("SELECT outcome FROM submissions WHERE communication_number = 'n-new'") ==
+          "in_flight");
+    ledger.record_results(batch, {200, "", 5}, {{"n-new", "C3", c, Outcome::kAccepted, "", ""}});
+    ledger.flush();
+    CHECK(probe.rows("SELECT s.outcome, a.outcome FROM submission_log AS s JOIN "
+                     "submission_answer AS a USING (submission_id) WHERE "
+                     "s.communication_number = 'n-new'") == Rows{{"in_flight", "accepted"}});
+    CHECK(probe.rows("SELECT outcome, finished_at IS NOT NULL FROM submissions WHERE "
+                     "communication_number = 'n-new'") == Rows{{"accepted", "1"}});
+    CHECK(ledger.customer("C3").value().accepted_hash == c);
+    // Every submission is settled: the next write-back's mark is the last one.
+    CHECK(probe.value("SELECT value FROM sync_state WHERE key = 'customers_through'") ==
+          probe.value("SELECT max(submission_id) FROM submission_log"));
+    const auto history = ledger.audit_query("customer_history.sql", {{":ext_id", "C3"}});
+    CHECK(history.rows.size() == 2);
   }
 
   TEST_CASE("customer rows a killed run never wrote back are rebuilt from its submissions") {

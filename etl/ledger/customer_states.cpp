@@ -91,8 +91,11 @@ std::size_t CustomerStates::flush(long long now) {
 
 void rebuild_customers(Database& db, CustomerStates& states, long long current_run) {
   Statement later(db,
-                  "SELECT s.customer_id, s.customer_ext_id, s.payload_hash, s.outcome, "
-                  "s.error_code, s.finished_ms FROM submission_log s JOIN runs r USING (run_id) "
+                  "SELECT s.customer_id, s.customer_ext_id, s.payload_hash, "
+                  "coalesce(a.outcome, s.outcome), CASE WHEN a.submission_id IS NULL THEN "
+                  "s.error_code ELSE a.error_code END, coalesce(a.finished_ms, s.finished_ms) "
+                  "FROM submission_log s JOIN runs r USING (run_id) "
+                  "LEFT JOIN submission_answer a USING (submission_id) "
                   "WHERE s.submission_id > coalesce((SELECT CAST(value AS INTEGER) FROM "
                   "sync_state WHERE key = 'customers_through'), 0) AND s.run_id <> ?1 AND "
                   "r.command <> 'validate' AND s.customer_ext_id IS NOT NULL AND "

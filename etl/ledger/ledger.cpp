@@ -74,15 +74,15 @@ struct Ledger::Statements {
                "finished_at = ? WHERE batch_id = ?"),
         result(db, kResultSql),
         result_by_number(db,
-                         "UPDATE submission_log SET outcome = ?1, error_code = ?2, "
-                         "error_description = ?3, finished_ms = ?4 "
-                         "WHERE communication_number = ?5"),
+                         "INSERT OR REPLACE INTO submission_answer (submission_id, outcome, "
+                         "error_code, error_description, finished_ms) SELECT submission_id, ?1, "
+                         "?2, ?3, ?4 FROM submission_log WHERE communication_number = ?5"),
+        // ?2: the first submission still in flight (NULL: none); every one before it is settled.
         through(db,
                 "INSERT INTO sync_state (key, value, updated_at) VALUES ('customers_through', "
-                "coalesce((SELECT min(submission_id) FROM submission_log "
-                "WHERE outcome = 'in_flight') - 1, (SELECT max(submission_id) FROM "
-                "submission_log), 0), ?1) ON CONFLICT (key) DO UPDATE SET value = "
-                "excluded.value, updated_at = excluded.updated_at") {}
+                "coalesce(?2 - 1, (SELECT max(submission_id) FROM submission_log), 0), ?1) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at") {}
 
   Statement unsent, batch, intent, answer, result, result_by_number, through;
 };
@@ -140,7 +140,15 @@ void Ledger::commit_group() {
 void Ledger::write_back() {
   open_group();
   const long long now = unix_now_ms();
-  if (states_->flush(now) > 0) stmts_->through.bind(1, utc_iso(now)).run();
+  if (states_->flush(now) > 0) {
+    // In flight now: this run's unanswered intents. Those of earlier runs were resolved before
+    // this run wrote anything back (resolve_abandoned), and no other run writes meanwhile.
+    std::optional<long long> first_in_flight;
+    for (const auto& intent : unanswered_) {
+      if (!first_in_flight || intent.second < *first_in_flight) first_in_flight = intent.second;
+    }
+    stmts_->through.bind(1, utc_iso(now)).bind_optional(2, first_in_flight).run();
+  }
   group_->commit();
   group_.reset();
 }
@@ -232,8 +240,10 @@ UnsettledSends Ledger::unsettled_sends(long long current_run, std::optional<int>
       out.wait_ms = std::max(out.wait_ms, runs.integer(1));
     }
     Statement cut(db,
-                  "SELECT DISTINCT customer_ext_id FROM submission_log WHERE run_id = ? AND "
-                  "outcome = 'unknown' AND customer_ext_id IS NOT NULL");
+                  "SELECT DISTINCT s.customer_ext_id FROM submission_log AS s LEFT JOIN "
+                  "submission_answer AS a USING (submission_id) WHERE s.run_id = ? AND "
+                  "coalesce(a.outcome, s.outcome) = 'unknown' AND "
+                  "s.customer_ext_id IS NOT NULL");
     for (long long run : dead) {
       cut.bind(1, run);
       while (cut.step()) out.ext_ids.push_back(cut.text(0));

@@ -5,12 +5,16 @@
 namespace etl::ledger {
 
 // Ledger::resolve_abandoned, which every run starts with: ?1 the current run, ?2 the time (Unix
-// ms). It must read the partial index submissions_in_flight, not scan every submission ever made.
+// ms). A submission is in flight while its intent has no answer row (migration 0008); every
+// submission up to sync_state 'customers_through' was settled when that was written, so only the
+// ones after it are read, through the primary key, not every submission ever made.
 inline constexpr const char kResolveInFlightSql[] =
-    "UPDATE submission_log SET outcome = 'unknown', finished_ms = ?2, "
-    "error_description = 'no answer recorded: run ' || run_id || "
-    "' ended before it was (crash or kill); resent by run ' || ?1 "
-    "WHERE outcome = 'in_flight' AND run_id <> ?1";
+    "INSERT INTO submission_answer (submission_id, outcome, error_description, finished_ms) "
+    "SELECT s.submission_id, 'unknown', 'no answer recorded: run ' || s.run_id || "
+    "' ended before it was (crash or kill); resent by run ' || ?1, ?2 FROM submission_log AS s "
+    "WHERE s.submission_id > coalesce((SELECT CAST(value AS INTEGER) FROM sync_state WHERE "
+    "key = 'customers_through'), 0) AND s.outcome = 'in_flight' AND s.run_id <> ?1 AND "
+    "NOT EXISTS (SELECT 1 FROM submission_answer AS a WHERE a.submission_id = s.submission_id)";
 
 // The customers `retry` picks. The partial index customers_unsettled (migration 0007) holds
 // exactly these rows, and SQLite reads it only for a WHERE clause with this very term. OR, not
@@ -50,8 +54,11 @@ inline constexpr const char kIntentSql[] =
     "communication_number, action, payload_hash, outcome, created_ms) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, 'in_flight', ?)";
 
+// An answer, appended: ?1 outcome, ?2 error code, ?3 description, ?4 time (Unix ms), ?5 the
+// submission_id. REPLACE: a second answer to one submission (never seen) keeps the last, as the
+// UPDATE this replaces did.
 inline constexpr const char kResultSql[] =
-    "UPDATE submission_log SET outcome = ?1, error_code = ?2, "
-    "error_description = ?3, finished_ms = ?4 WHERE submission_id = ?5";
+    "INSERT OR REPLACE INTO submission_answer (submission_id, outcome, error_code, "
+    "error_description, finished_ms) VALUES (?5, ?1, ?2, ?3, ?4)";
 
 }  // namespace etl::ledger
