@@ -151,6 +151,35 @@ TEST_SUITE("ledger") {
     CHECK(f.ledger.resolve_abandoned(current) == 0);  // once only
   }
 
+  TEST_CASE("a lower-case hex SHA-256 is stored as its 32 bytes, anything else as its text") {
+    Fixture f;
+    const long long run = f.ledger.begin_run("run", "full");
+    const std::string hex = "0123456789abcdef0123456789abcdef0123456789abcdeffedcba9876543210";
+    std::string upper = hex;
+    upper[63] = 'A';
+    std::string not_hex = hex;
+    not_hex[0] = 'g';
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"H1", hex}, {"H2", upper}, {"H3", not_hex}, {"H4", hex.substr(1)}, {"H5", "h5"}};
+    for (const auto& [id, hash] : cases) {
+      f.ledger.touch(run, id, "INDIVIDUAL", hash, "2026-12-01 10:00:00+00");
+    }
+    f.ledger.flush();
+    CHECK(f.probe.rows("SELECT customer_ext_id, typeof(last_hash), length(last_hash) FROM "
+                       "customer_state ORDER BY 1") ==
+          std::vector<std::vector<std::string>>{{"H1", "blob", "32"},
+                                                {"H2", "text", "64"},
+                                                {"H3", "text", "64"},
+                                                {"H4", "text", "63"},
+                                                {"H5", "text", "2"}});
+    for (const auto& [id, hash] : cases) {
+      INFO(id);
+      CHECK(f.ledger.customer(id)->last_hash == hash);
+      CHECK(f.probe.value("SELECT last_hash FROM customers WHERE customer_ext_id = '" + id + "'") ==
+            hash);
+    }
+  }
+
   TEST_CASE("resolving a crashed run's submissions reads only those after the last write-back") {
     Fixture f;
     // The ledger's own statement (its parameters unbound: they do not change the plan).

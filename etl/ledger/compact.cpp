@@ -9,25 +9,33 @@ namespace {
 
 constexpr std::size_t kDigestBytes = 32;
 
-int nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;  // upper case too: it would not read back as the same text
-}
+// Each byte's value as a lower-case hex digit, -1 for anything else (upper case too: it would not
+// read back as the same text). A table, not a branch per character: two hashes of every customer
+// are converted at each write-back.
+constexpr std::array<signed char, 256> kNibble = [] {
+  std::array<signed char, 256> table{};
+  for (auto& value : table) value = -1;
+  for (int c = '0'; c <= '9'; ++c)
+    table[static_cast<std::size_t>(c)] = static_cast<signed char>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) {
+    table[static_cast<std::size_t>(c)] = static_cast<signed char>(c - 'a' + 10);
+  }
+  return table;
+}();
 
 }  // namespace
 
 void bind_hash(Statement& s, int index, std::string_view hex) {
   std::array<unsigned char, kDigestBytes> bytes{};
   if (hex.size() == 2 * kDigestBytes) {
-    std::size_t i = 0;
-    for (; i < kDigestBytes; ++i) {
-      const int high = nibble(hex[2 * i]);
-      const int low = nibble(hex[2 * i + 1]);
-      if (high < 0 || low < 0) break;
+    int invalid = 0;  // any -1 makes it negative; checked once, after the loop
+    for (std::size_t i = 0; i < kDigestBytes; ++i) {
+      const int high = kNibble[static_cast<unsigned char>(hex[2 * i])];
+      const int low = kNibble[static_cast<unsigned char>(hex[2 * i + 1])];
+      invalid |= high | low;
       bytes[i] = static_cast<unsigned char>(high << 4 | low);
     }
-    if (i == kDigestBytes) {
+    if (invalid >= 0) {
       s.bind_blob(index, bytes.data(), bytes.size());
       return;
     }
