@@ -13,6 +13,7 @@
 
 #include "sandbox/http_answers.hpp"
 #include "sandbox/request_auth.hpp"
+#include "util/json_text.hpp"
 
 namespace etl::sandbox {
 namespace {
@@ -37,10 +38,10 @@ bool is_json_content_type(const Request& req) {
 
 // The `customers` array if the body is what Jackson could map to BatchCustomersRequestDataApi.
 std::optional<json> parse_customers(const std::string& body) {
-  json parsed = json::parse(body, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
-  const auto it = parsed.find("customers");
-  if (it == parsed.end() || !it->is_array()) return std::nullopt;
+  std::optional<json> parsed = parse_json(body);
+  if (!parsed || !parsed->is_object()) return std::nullopt;
+  const auto it = parsed->find("customers");
+  if (it == parsed->end() || !it->is_array()) return std::nullopt;
   const bool all_objects =
       std::all_of(it->begin(), it->end(), [](const json& item) { return item.is_object(); });
   if (!all_objects) return std::nullopt;
