@@ -33,7 +33,8 @@ void bind_hash(Statement& s, int index, std::string_view hex) {
       const int high = kNibble[static_cast<unsigned char>(hex[2 * i])];
       const int low = kNibble[static_cast<unsigned char>(hex[2 * i + 1])];
       invalid |= high | low;
-      bytes[i] = static_cast<unsigned char>(high << 4 | low);
+      // Masked: shifting a negative int is undefined; a -1 makes `invalid` throw the bytes away.
+      bytes[i] = static_cast<unsigned char>((high & 0x0f) << 4 | (low & 0x0f));
     }
     if (invalid >= 0) {
       s.bind_blob(index, bytes.data(), bytes.size());
